@@ -4,8 +4,10 @@
 pub mod check;
 pub mod cli;
 pub mod compat;
+pub mod completion;
 pub mod error;
 pub mod exit;
+pub mod helm;
 pub mod migrate;
 pub mod values;
 pub mod yaml;
