@@ -9,5 +9,6 @@ pub mod error;
 pub mod exit;
 pub mod helm;
 pub mod migrate;
+pub mod preflight;
 pub mod values;
 pub mod yaml;
