@@ -241,11 +241,10 @@ impl EditDoc {
             if let Kind::Map { entries, flow: false } = &n.kind {
                 for e in entries {
                     match &e.value.kind {
-                        Kind::Map { entries: ce, flow: false } if !ce.is_empty() => {
-                            if ce[0].key_pos.col > e.key_pos.col {
+                        Kind::Map { entries: ce, flow: false } if !ce.is_empty()
+                            && ce[0].key_pos.col > e.key_pos.col => {
                                 steps.push(ce[0].key_pos.col - e.key_pos.col);
                             }
-                        }
                         Kind::Seq { flow: false, items } if !items.is_empty() && seq.is_none() => {
                             *seq = Some(e.value.start.col > e.key_pos.col);
                         }
@@ -544,8 +543,10 @@ impl EditDoc {
             let after = &e.head[e.key_end..];
             let after_colon = after.strip_prefix(':').unwrap_or(after);
             let single_line = matches!(&e.body, Body::Lines(l) if l.is_empty());
-            let (_, comment) = if single_line { split_comment(after_colon.trim_end_matches('\r')) } else { ("", "") };
-            let comment = comment.to_string();
+            let after_colon = after_colon.trim_end_matches('\r');
+            let (val, comment) = if single_line { split_comment(after_colon) } else { ("", "") };
+            // Keep the spacing before the comment as written.
+            let comment = if comment.is_empty() { String::new() } else { after_colon[val.trim_end().len()..].to_string() };
             let mut fresh = shift_entry(new_template, indent as isize);
             // Keep the original key token (its quoting) and the inline comment.
             let key_tok = e.head[..e.key_end].to_string();
@@ -587,6 +588,11 @@ impl EditDoc {
             }
         }
         changed
+    }
+
+    /// Take out all top-level entries (to overlay them on another document).
+    pub fn take_root_entries(&mut self) -> Vec<EEntry> {
+        std::mem::take(&mut self.root.entries)
     }
 
     /// Build a detached entry for `value` keyed `key` (for `merge`).

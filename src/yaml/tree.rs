@@ -237,8 +237,10 @@ impl<'a> Builder<'a> {
         let end = Pos::from_marker(&span.end);
         let mut last = end.line;
         if matches!(style, Style::Literal | Style::Folded) {
-            // Block scalars end after their final line break.
-            if end.col == 0 && last > start {
+            // Block scalars end where the next token starts (often the next
+            // key's line): that line is not theirs.
+            let at_line_start = self.lines.get(last).is_none_or(|l| end.col <= l.len() - l.trim_start().len());
+            if at_line_start && last > start {
                 last -= 1;
             }
             while last > start && self.lines.get(last).is_none_or(|l| l.trim().is_empty()) {
