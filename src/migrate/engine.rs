@@ -177,9 +177,6 @@ impl<'a> Engine<'a> {
             Some(root) if root.is_map() => self.plan(root),
             _ => Vec::new(),
         };
-        if let Some(root) = &src.doc.root {
-            check_anchors(src, root, &plans)?;
-        }
 
         // Containers whose whole subtree moves next to themselves are renamed in
         // place (zeebe -> orchestration), keeping their position and comments.
@@ -207,6 +204,16 @@ impl<'a> Engine<'a> {
             }
             path.to_vec()
         };
+
+        if let Some(root) = &src.doc.root {
+            check_anchors(src, root, &plans, &resolve)?;
+        }
+        // Helm keeps the last of duplicate keys; so does the output.
+        for d in &src.doc.duplicates {
+            if d.parts.iter().all(|p| !p.starts_with('[')) {
+                ed.dedupe(&resolve(&d.parts));
+            }
+        }
 
         // Phase 1: take out everything that leaves its place.
         let mut incoming = Vec::new();
@@ -448,7 +455,7 @@ fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<
 }
 
 /// Refuse to move or drop a subtree when that would break an anchor/alias pair.
-fn check_anchors(src: &Source, root: &Node, plans: &[Plan]) -> Result<()> {
+fn check_anchors(src: &Source, root: &Node, plans: &[Plan], resolve: &dyn Fn(&[String]) -> Vec<String>) -> Result<()> {
     if src.doc.anchors.is_empty() {
         return Ok(());
     }
@@ -456,7 +463,8 @@ fn check_anchors(src: &Source, root: &Node, plans: &[Plan]) -> Result<()> {
     count_aliases(root, &mut all_aliases);
     for plan in plans {
         let moves = match &plan.op {
-            Op::Move { to, .. } => to != &plan.from,
+            Op::Move { to, .. } if to == &resolve(&plan.from) => continue,
+            Op::Move { .. } => true,
             Op::Drop | Op::Manual | Op::Special(_) => false,
             Op::Keep | Op::Pending => continue,
         };
@@ -473,7 +481,7 @@ fn check_anchors(src: &Source, root: &Node, plans: &[Plan]) -> Result<()> {
                 location: src.location(node.start),
                 key: Some(join_path(&plan.from)),
                 message: format!(
-                    "this key {} the migration {} it; expand the alias (write the values out) and run again",
+                    "this key {}, and the migration {} it; expand the alias (write the values out) and run again",
                     what,
                     if moves { "moves" } else { "removes" }
                 ),

@@ -484,6 +484,16 @@ impl EditDoc {
         removed
     }
 
+    /// Keep only the last of several entries with the same key (Helm's choice).
+    pub fn dedupe(&mut self, path: &[String]) {
+        let Some((last, parent)) = path.split_last() else { return };
+        let Some(map) = self.map_at_mut(parent, false) else { return };
+        while map.entries.iter().filter(|e| &e.key == last).count() > 1 {
+            let first = map.entries.iter().position(|e| &e.key == last).unwrap();
+            map.entries.remove(first);
+        }
+    }
+
     /// Remove mappings at `path` and above that have become empty.
     pub fn prune_empty(&mut self, path: &[String]) {
         for n in (1..=path.len()).rev() {

@@ -149,6 +149,7 @@ impl fmt::Display for ParseError {
 #[derive(Debug, Clone)]
 pub struct Duplicate {
     pub path: String,
+    pub parts: Vec<String>,
     pub first: Pos,
     pub second: Pos,
 }
@@ -345,7 +346,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn path_of_stack(&self) -> String {
+    fn path_of_stack(&self) -> Vec<String> {
         let mut parts = Vec::new();
         for f in &self.stack {
             match f {
@@ -354,7 +355,7 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-        crate::yaml::join_path(&parts)
+        parts
     }
 
     fn push_node(&mut self, node: Node, pos: Pos) -> Result<(), ParseError> {
@@ -391,7 +392,7 @@ impl<'a> Builder<'a> {
                 Some((key, key_pos)) => {
                     if let Some(prev) = entries.iter().find(|e| e.key == key) {
                         let first = prev.key_pos;
-                        self.duplicates.push(Duplicate { path, first, second: key_pos });
+                        self.duplicates.push(Duplicate { path: crate::yaml::join_path(&path), parts: path, first, second: key_pos });
                     }
                     entries.push(Entry { key, key_pos, value: node });
                 }
