@@ -230,7 +230,7 @@ impl<'a> Engine<'a> {
                 Op::Pending => {
                     if at != plan.from {
                         if let Some(e) = ed.remove(&at) {
-                            incoming.push((plan.from.clone(), e));
+                            incoming.push((plan.from.clone(), plan.from.clone(), e));
                             emptied.push(at[..at.len() - 1].to_vec());
                         }
                     }
@@ -249,7 +249,7 @@ impl<'a> Engine<'a> {
                     }
                     if &at != to {
                         if let Some(e) = ed.remove(&at) {
-                            incoming.push((to.clone(), e));
+                            incoming.push((plan.from.clone(), to.clone(), e));
                             emptied.push(at[..at.len() - 1].to_vec());
                         }
                     }
@@ -258,12 +258,12 @@ impl<'a> Engine<'a> {
         }
         // Phase 2: put them where they belong, merging key by key.
         let mut collisions = Vec::new();
-        for (to, entry) in incoming {
+        for (from, to, entry) in incoming {
             let (last, parent) = to.split_last().expect("non-empty target");
             for c in ed.merge(parent, entry.rekey(last).without_leading_blank(), Policy::Existing) {
                 let mut full = parent.to_vec();
                 full.extend(c.path);
-                collisions.push(full);
+                collisions.push((from.clone(), full));
             }
         }
         emptied.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -295,7 +295,7 @@ impl<'a> Engine<'a> {
         &self,
         src: &Source,
         plans: &[Plan],
-        collisions: &[Vec<String>],
+        collisions: &[(Vec<String>, Vec<String>)],
         has_flag: bool,
         write_flag: bool,
         locate: &dyn Fn(&[String]) -> Option<Location>,
@@ -350,7 +350,8 @@ impl<'a> Engine<'a> {
                             (Transform::Replace(a, b), Some(Value::String(s))) if s.contains(a) => Some(Value::String(s.replace(a, b))),
                             _ => None,
                         };
-                        if collisions.iter().any(|c| to.starts_with(c)) {
+                        // Only the key that arrived second lost; the one already there stays.
+                        if collisions.iter().any(|(f, c)| f == &plan.from && to.starts_with(c)) {
                             let kept = self.merged(&to);
                             let same = kept.is_some() && kept == old.as_ref();
                             if same {

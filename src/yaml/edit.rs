@@ -289,7 +289,15 @@ impl EditDoc {
         for l in &e.leading {
             out.push(shift_line(l, delta));
         }
-        out.push(shift_line(&e.head, delta));
+        match &e.body {
+            // A mapping left with no entries must still read as a mapping, not null.
+            Body::Map(m) if m.entries.is_empty() => {
+                let (k, rest) = e.head.split_at(e.key_end);
+                let rest = rest.strip_prefix(':').unwrap_or(rest);
+                out.push(shift_line(&format!("{k}: {{}}{rest}"), delta));
+            }
+            _ => out.push(shift_line(&e.head, delta)),
+        }
         match &e.body {
             Body::Map(m) => self.emit_map(m, delta, out),
             Body::Lines(ls) => out.extend(ls.iter().map(|l| shift_line(l, delta))),
