@@ -9,6 +9,7 @@ pub mod error;
 pub mod exit;
 pub mod helm;
 pub mod migrate;
+pub mod output;
 pub mod preflight;
 pub mod values;
 pub mod yaml;

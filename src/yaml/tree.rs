@@ -149,6 +149,7 @@ impl fmt::Display for ParseError {
 #[derive(Debug, Clone)]
 pub struct Duplicate {
     pub path: String,
+    pub parts: Vec<String>,
     pub first: Pos,
     pub second: Pos,
 }
@@ -237,8 +238,10 @@ impl<'a> Builder<'a> {
         let end = Pos::from_marker(&span.end);
         let mut last = end.line;
         if matches!(style, Style::Literal | Style::Folded) {
-            // Block scalars end after their final line break.
-            if end.col == 0 && last > start {
+            // Block scalars end where the next token starts (often the next
+            // key's line): that line is not theirs.
+            let at_line_start = self.lines.get(last).is_none_or(|l| end.col <= l.len() - l.trim_start().len());
+            if at_line_start && last > start {
                 last -= 1;
             }
             while last > start && self.lines.get(last).is_none_or(|l| l.trim().is_empty()) {
@@ -343,7 +346,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn path_of_stack(&self) -> String {
+    fn path_of_stack(&self) -> Vec<String> {
         let mut parts = Vec::new();
         for f in &self.stack {
             match f {
@@ -352,7 +355,7 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-        crate::yaml::join_path(&parts)
+        parts
     }
 
     fn push_node(&mut self, node: Node, pos: Pos) -> Result<(), ParseError> {
@@ -389,7 +392,7 @@ impl<'a> Builder<'a> {
                 Some((key, key_pos)) => {
                     if let Some(prev) = entries.iter().find(|e| e.key == key) {
                         let first = prev.key_pos;
-                        self.duplicates.push(Duplicate { path, first, second: key_pos });
+                        self.duplicates.push(Duplicate { path: crate::yaml::join_path(&path), parts: path, first, second: key_pos });
                     }
                     entries.push(Entry { key, key_pos, value: node });
                 }
