@@ -19,7 +19,7 @@ pub enum HelmError {
     #[error("cannot run {bin}: {source}")]
     Spawn { bin: String, source: std::io::Error },
     #[error("`{command}` failed ({status}){}", stderr_tail(.stderr))]
-    Failed { command: String, status: String, stderr: String },
+    Failed { command: String, status: String, code: Option<i32>, stderr: String },
     #[error("cannot read the Helm version from {0:?}")]
     Version(String),
 }
@@ -207,6 +207,7 @@ impl Helm {
             return Err(HelmError::Failed {
                 command: self.show(&cmd),
                 status: out.status.to_string(),
+                code: out.status.code(),
                 stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
             });
         }
@@ -268,10 +269,7 @@ mod tests {
             ("HELM_DEBUG", "true"),
         ]);
         let flags: Vec<String> = c.flags().into_iter().map(|f| f.into_string().unwrap()).collect();
-        assert_eq!(
-            flags,
-            ["--namespace", "camunda", "--kube-context", "prod", "--kubeconfig", "/k/config", "--debug"]
-        );
+        assert_eq!(flags, ["--namespace", "camunda", "--kube-context", "prod", "--kubeconfig", "/k/config", "--debug"]);
     }
 
     #[test]

@@ -21,7 +21,15 @@ fn load(rel: &str) -> Map<String, Value> {
 
 /// Keys Helm 3's strict decoder accepts in every 3.x release (`args`/`platformHooks` are 3.18+).
 const LEGACY_KEYS_ALL_HELM3: &[&str] = &[
-    "name", "version", "usage", "description", "command", "platformCommand", "ignoreFlags", "hooks", "downloaders",
+    "name",
+    "version",
+    "usage",
+    "description",
+    "command",
+    "platformCommand",
+    "ignoreFlags",
+    "hooks",
+    "downloaders",
     "useTunnel",
 ];
 const LEGACY_PLATFORM_COMMAND_KEYS: &[&str] = &["os", "arch", "command"];
@@ -40,9 +48,32 @@ const PLATFORMS: &[(&str, &str)] =
     &[("linux", "amd64"), ("linux", "arm64"), ("darwin", "arm64"), ("darwin", "amd64"), ("windows", "amd64")];
 /// Helm's own top-level commands (3.x and 4.x): a plugin may not take one of these names.
 const HELM_COMMANDS: &[&str] = &[
-    "completion", "create", "dependency", "env", "get", "help", "history", "install", "lint", "list", "package",
-    "plugin", "pull", "push", "registry", "repo", "rollback", "search", "show", "status", "template", "test",
-    "uninstall", "upgrade", "verify", "version",
+    "completion",
+    "create",
+    "dependency",
+    "env",
+    "get",
+    "help",
+    "history",
+    "install",
+    "lint",
+    "list",
+    "package",
+    "plugin",
+    "pull",
+    "push",
+    "registry",
+    "repo",
+    "rollback",
+    "search",
+    "show",
+    "status",
+    "template",
+    "test",
+    "uninstall",
+    "upgrade",
+    "verify",
+    "version",
 ];
 
 fn unknown_keys(m: &Map<String, Value>, allowed: &[&str]) -> Vec<String> {

@@ -12,9 +12,8 @@ pub fn root() -> PathBuf {
 /// `.tools/helm-<version>/helm`. Missing is a failure, not a skip: CI installs them.
 pub fn helm_bin(version: &str) -> PathBuf {
     let var = format!("HCU_HELM_{}", version.rsplitn(2, '.').last().unwrap().replace('.', "_"));
-    let p = std::env::var_os(&var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(format!(".tools/helm-{version}/helm")));
+    let p =
+        std::env::var_os(&var).map(PathBuf::from).unwrap_or_else(|| root().join(format!(".tools/helm-{version}/helm")));
     assert!(p.is_file(), "Helm {version} not found at {} (${var}); run scripts/install-helm.sh", p.display());
     p
 }
@@ -29,11 +28,33 @@ pub fn our_bin() -> PathBuf {
 pub struct HelmHome {
     pub dir: tempfile::TempDir,
     pub helm: PathBuf,
+    /// The cluster to talk to (none: no KUBECONFIG at all).
+    pub kubeconfig: Option<PathBuf>,
 }
 
 impl HelmHome {
     pub fn new(helm: PathBuf) -> Self {
-        HelmHome { dir: tempfile::tempdir().unwrap(), helm }
+        HelmHome { dir: tempfile::tempdir().unwrap(), helm, kubeconfig: None }
+    }
+
+    pub fn with_kubeconfig(mut self, kubeconfig: &Path) -> Self {
+        self.kubeconfig = Some(kubeconfig.to_path_buf());
+        self
+    }
+
+    /// Helm's directories and cluster for any command (our binary, a nested helm).
+    pub fn env(&self, c: &mut Command) {
+        let d = self.path();
+        for v in ["HELM_NAMESPACE", "HELM_KUBECONTEXT", "HELM_DEBUG", "HELM_BIN", "HELM_DRIVER", "KUBECONFIG"] {
+            c.env_remove(v);
+        }
+        c.env("HELM_PLUGINS", d.join("plugins"))
+            .env("HELM_DATA_HOME", d.join("data"))
+            .env("HELM_CONFIG_HOME", d.join("config"))
+            .env("HELM_CACHE_HOME", d.join("cache"));
+        if let Some(k) = &self.kubeconfig {
+            c.env("KUBECONFIG", k);
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -50,17 +71,9 @@ impl HelmHome {
         S: AsRef<std::ffi::OsStr>,
     {
         let mut c = Command::new(&self.helm);
-        let d = self.path();
-        for v in ["HELM_NAMESPACE", "HELM_KUBECONTEXT", "HELM_DEBUG", "HELM_BIN", "HELM_DRIVER", "KUBECONFIG"] {
-            c.env_remove(v);
-        }
-        c.env("HELM_PLUGINS", d.join("plugins"))
-            .env("HELM_DATA_HOME", d.join("data"))
-            .env("HELM_CONFIG_HOME", d.join("config"))
-            .env("HELM_CACHE_HOME", d.join("cache"))
-            // The install hook's cargo build: away from the target dir `cargo test` is using.
-            .env("CARGO_TARGET_DIR", root().join("target/plugin-hook"))
-            .args(args);
+        self.env(&mut c);
+        // The install hook's cargo build: away from the target dir `cargo test` is using.
+        c.env("CARGO_TARGET_DIR", root().join("target/plugin-hook")).args(args);
         c
     }
 
