@@ -11,5 +11,6 @@ pub mod helm;
 pub mod migrate;
 pub mod output;
 pub mod preflight;
+pub mod upgrade;
 pub mod values;
 pub mod yaml;
