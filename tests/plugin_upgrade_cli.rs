@@ -115,11 +115,42 @@ fn helm4_runs_check_as_the_postrenderer_plugin() {
     let ups: Vec<&String> = calls.iter().filter(|c| c.contains("upgrade camunda chart")).collect();
     assert_eq!(ups.len(), 2, "a dry run, then the upgrade: {calls:?}\n{}", r.stderr);
     for u in &ups {
-        assert!(u.starts_with("--namespace camunda upgrade camunda chart -f camunda-values-8.8.yaml --version 13.0.0"), "{u}");
+        let start = "--namespace camunda upgrade camunda chart -f camunda-values-8.8.yaml --version 13.0.0";
+        assert!(u.starts_with(start), "{u}");
         assert!(u.contains(" --post-renderer camunda-upgrade-check"), "{u}");
         assert!(!u.contains("--post-renderer-args check"), "Helm 4's plugin adds `check` itself: {u}");
     }
     assert!(ups[0].ends_with("--dry-run --output json"), "{}", ups[0]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stdout, "applied\n");
+}
+
+#[test]
+fn a_bare_helm_bin_and_the_plugin_context_reach_every_helm_call() {
+    let d = tempfile::tempdir().unwrap();
+    fake_helm(d.path(), "v3.17.3+ge4da497", "");
+    let path = format!("{}:{}", d.path().display(), std::env::var("PATH").unwrap_or_default());
+    let mut c = Command::new(our_bin());
+    c.current_dir(d.path()).args(["upgrade", "r", "chart", "--wait"]);
+    c.env("PATH", path).env("HELM_BIN", "helm").env("HELM_NAMESPACE", "camunda").env("HELM_KUBECONTEXT", "prod");
+    c.env("KUBECONFIG", "/k/config").env("HELM_DEBUG", "true");
+    let r = Run::from(c.output().unwrap());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let ctx = "--namespace camunda --kube-context prod --kubeconfig /k/config --debug";
+    let calls = calls(d.path());
+    assert_eq!(calls[0], "version --short");
+    assert_eq!(calls[1], format!("{ctx} get values r --output yaml"));
+    let exe = our_bin().display().to_string();
+    assert_eq!(
+        calls[2],
+        format!(
+            "{ctx} upgrade r chart -f r-values-8.8.yaml --wait --post-renderer {exe} --post-renderer-args check \
+             --dry-run --output json"
+        )
+    );
+    assert_eq!(calls[3], format!("{ctx} get manifest r"));
+    assert_eq!(calls.len(), 4, "a dry run applies nothing: {calls:?}");
+    // HELM_DEBUG: each call is logged (never its output).
+    assert!(r.stderr.contains(&format!("helm-camunda-upgrade: running {}/helm {ctx} get values r", d.path().display())));
+    assert!(r.stdout.contains("kind: ConfigMap"), "the render is the product: {}", r.stdout);
 }

@@ -88,3 +88,27 @@ pub fn unique_namespace(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
     format!("{prefix}-{}", N.fetch_add(1, Ordering::SeqCst))
 }
+
+impl KubeApi {
+    /// `GET`/`DELETE` on the API server (curl with the server's CA and token): the HTTP status
+    /// and the JSON body.
+    pub fn request(&self, method: &str, path: &str) -> (u16, serde_json::Value) {
+        let token = std::fs::read_to_string(self.dir.join("certs/tokens.csv")).unwrap();
+        let token = token.split(',').next().unwrap().trim().to_string();
+        let server = std::fs::read_to_string(&self.kubeconfig).unwrap();
+        let server = server.lines().find_map(|l| l.trim().strip_prefix("server: ")).unwrap().to_string();
+        let out = Command::new("curl")
+            .args(["-s", "-X", method, "-w", "\n%{http_code}", "--cacert"])
+            .arg(self.dir.join("certs/ca.crt"))
+            .args(["-H", &format!("Authorization: Bearer {token}"), &format!("{server}{path}")])
+            .output()
+            .expect("curl");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let (body, code) = text.rsplit_once('\n').unwrap();
+        (code.parse().unwrap(), serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.request("GET", path)
+    }
+}
