@@ -151,6 +151,8 @@ fn a_bare_helm_bin_and_the_plugin_context_reach_every_helm_call() {
     assert_eq!(calls[3], format!("{ctx} get manifest r"));
     assert_eq!(calls.len(), 4, "a dry run applies nothing: {calls:?}");
     // HELM_DEBUG: each call is logged (never its output).
-    assert!(r.stderr.contains(&format!("helm-camunda-upgrade: running {}/helm {ctx} get values r", d.path().display())));
+    assert!(r
+        .stderr
+        .contains(&format!("helm-camunda-upgrade: running {}/helm {ctx} get values r", d.path().display())));
     assert!(r.stdout.contains("kind: ConfigMap"), "the render is the product: {}", r.stdout);
 }
