@@ -75,7 +75,8 @@ proptest! {
         let input = src.value.clone();
         let sources = Sources::new(vec![src]);
         let m = migrate_values(&sources, false).unwrap();
-        let out = &m.values;
+        let values = m.values().unwrap();
+        let out = &values;
         let mut input_leaves = Vec::new();
         leaves(&input, vec![], &mut input_leaves);
         for (path, value) in &input_leaves {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::report::{is_secret_key, Item, ItemKind, Report};
+use super::report::{Item, ItemKind, Report};
 use super::rules::{self, Action, Rule, Special};
 use crate::error::{InputError, Location};
 use crate::values::{kind_name, Source, Sources};
@@ -304,17 +304,17 @@ impl<'a> Engine<'a> {
         for plan in plans {
             let why = plan.why.or(plan.rule.map(|r| r.why)).unwrap_or("");
             let Some(node) = src.node(&strs(&plan.from)) else { continue };
-            for (rest, leaf) in leaves(node) {
+            for (rest, leaf, key_pos) in leaves(node) {
                 let mut from = plan.from.clone();
                 from.extend(rest.iter().cloned());
                 let from_s = join_path(&from);
-                let loc = locate(&from).or_else(|| locate(&plan.from));
-                let old = self.merged(&from).cloned().or_else(|| leaf_value(src, leaf));
-                let secret = is_secret_key(&from_s);
-                let values = |item: Item, old: Option<&Value>, new: Option<&Value>| {
-                    let key = if secret { "password" } else { from_s.as_str() };
-                    item.values(key, old, new)
+                // A single input is walked itself: its own positions are exact and cheap.
+                let loc = match key_pos {
+                    Some(pos) if self.sources.files.len() == 1 => Some(src.location(pos)),
+                    _ => locate(&from).or_else(|| locate(&plan.from)),
                 };
+                let old = self.merged(&from).cloned().or_else(|| leaf_value(src, leaf));
+                let values = |item: Item, old: Option<&Value>, new: Option<&Value>| item.values(&from_s, old, new);
                 let item = match &plan.op {
                     Op::Keep => Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), loc),
                     Op::Drop => values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None),
@@ -395,22 +395,23 @@ fn item_loc(i: &Item) -> Option<Location> {
     i.file.as_ref().map(|f| Location { file: f.clone(), line: i.line.unwrap_or(0), col: i.column.unwrap_or(0) })
 }
 
-/// Every leaf under `node` (scalars, empty collections, lists as a whole) with its relative path.
-fn leaves(node: &Node) -> Vec<(Vec<String>, &Node)> {
+/// Every leaf under `node` (scalars, empty collections, lists as a whole) with
+/// its relative path and the position of its key (None for `node` itself).
+fn leaves(node: &Node) -> Vec<(Vec<String>, &Node, Option<crate::yaml::Pos>)> {
     let mut out = Vec::new();
-    fn go<'n>(n: &'n Node, path: Vec<String>, out: &mut Vec<(Vec<String>, &'n Node)>) {
+    fn go<'n>(n: &'n Node, path: Vec<String>, pos: Option<crate::yaml::Pos>, out: &mut Vec<(Vec<String>, &'n Node, Option<crate::yaml::Pos>)>) {
         match &n.kind {
             Kind::Map { entries, .. } if !entries.is_empty() => {
                 for e in entries {
                     let mut p = path.clone();
                     p.push(e.key.clone());
-                    go(&e.value, p, out);
+                    go(&e.value, p, Some(e.key_pos), out);
                 }
             }
-            _ => out.push((path, n)),
+            _ => out.push((path, n, pos)),
         }
     }
-    go(node, Vec::new(), &mut out);
+    go(node, Vec::new(), None, &mut out);
     out
 }
 
@@ -422,17 +423,27 @@ fn leaf_value(src: &Source, n: &Node) -> Option<Value> {
 fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<()> {
     for e in node.entries() {
         path.push(e.key.clone());
-        let shape = SHAPES.iter().find(|(pat, _)| rules::matches(pat, path).is_some() && (!pat.starts_with("*.") || OLD_COMPONENTS.contains(&path[0].as_str()) || path[0] == "orchestration"));
+        let shape = SHAPES.iter().find(|(pat, _)| {
+            rules::matches(pat, path).is_some() && (!pat.starts_with("*.") || OLD_COMPONENTS.contains(&path[0].as_str()) || path[0] == "orchestration")
+        });
         if let Some((_, shape)) = shape {
-            let mut budget = 100_000;
-            let v = crate::yaml::value::node_to_value(&f.doc, &e.value, &mut budget, 0).unwrap_or(Value::Null);
-            let ok = match shape {
-                _ if v.is_null() => true,
-                Shape::Map => v.is_object(),
-                Shape::List => v.is_array(),
-                Shape::Str => v.is_string(),
-                Shape::Scalar => !v.is_object() && !v.is_array(),
+            let v = resolve_alias(f, &e.value);
+            let (is_null, found) = match &v.kind {
+                Kind::Map { .. } => (false, "a mapping"),
+                Kind::Seq { .. } => (false, "a list"),
+                Kind::Scalar { value, style } => {
+                    let r = crate::yaml::scalar::resolve(value, *style, v.tag.as_deref());
+                    (r.is_null(), kind_name(&r))
+                }
+                Kind::Alias(_) => (true, "an alias"),
             };
+            let ok = is_null
+                || match shape {
+                    Shape::Map => found == "a mapping",
+                    Shape::List => found == "a list",
+                    Shape::Str => found == "a string",
+                    Shape::Scalar => found != "a mapping" && found != "a list",
+                };
             if !ok {
                 let want = match shape {
                     Shape::Map => "a mapping",
@@ -443,16 +454,24 @@ fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<
                 anyhow::bail!(InputError {
                     location: f.location(e.value.start),
                     key: Some(join_path(path)),
-                    message: format!("expected {want}, found {}", kind_name(&v)),
+                    message: format!("expected {want}, found {found}"),
                 });
             }
         }
-        if path.len() < 3 && e.value.is_map() {
+        // Shapes are only ever checked two levels down.
+        if path.len() < 2 && e.value.is_map() {
             check_node_shapes(f, &e.value, path)?;
         }
         path.pop();
     }
     Ok(())
+}
+
+fn resolve_alias<'n>(f: &'n Source, n: &'n Node) -> &'n Node {
+    match &n.kind {
+        Kind::Alias(id) => f.doc.anchors.get(id).unwrap_or(n),
+        _ => n,
+    }
 }
 
 /// Refuse to move or drop a subtree when that would break an anchor/alias pair.

@@ -59,8 +59,8 @@ pub struct MigrateArgs {
 /// One migrated output.
 #[derive(Debug, Clone)]
 pub struct Output {
-    /// The input it came from (`None` for the merged result of several files).
-    pub input: Option<Source>,
+    /// Index of the input it came from in `Sources::files` (`None` for the merged result of several files).
+    pub input: Option<usize>,
     pub original: String,
     pub text: String,
 }
@@ -71,10 +71,18 @@ pub struct Output {
 pub struct Migrated {
     pub outputs: Vec<Output>,
     pub report: Report,
-    pub values: Value,
+    /// The merged 8.8 values as text (equal to the single output when there is one).
+    pub merged_text: String,
 }
 
 impl Migrated {
+    /// The migrated values as Helm will read them.
+    pub fn values(&self) -> Result<Value> {
+        Ok(Source::from_text("<migrated>", None, self.merged_text.clone())
+            .context("the migrated values do not parse (a bug: please report it with the input)")?
+            .value)
+    }
+
     pub fn exit(&self) -> Exit {
         if self.report.has(ItemKind::Blocker) {
             Exit::Refused
@@ -104,27 +112,24 @@ pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
     let merged_src = merged_source(sources)?;
     let locate = |path: &[String]| sources.origin(&path.iter().map(String::as_str).collect::<Vec<_>>());
     let merged = engine.migrate_doc(&merged_src, true, &locate)?;
-    let values = Source::from_text("<migrated>", None, merged.text.clone())
-        .context("the migrated values do not parse (a bug: please report it with the input)")?
-        .value;
     let outputs = if per_file && sources.files.len() > 1 {
         let mut outs = Vec::new();
         for (i, f) in sources.files.iter().enumerate() {
             let r = engine.migrate_doc(f, i == 0, &locate)?;
-            outs.push(Output { input: Some(f.clone()), original: f.text.clone(), text: r.text });
+            outs.push(Output { input: Some(i), original: f.text.clone(), text: r.text });
         }
         outs
     } else {
-        let input = (sources.files.len() == 1).then(|| sources.files[0].clone());
-        vec![Output { input, original: merged_src.text.clone(), text: merged.text }]
+        let input = (sources.files.len() == 1).then_some(0);
+        vec![Output { input, original: merged_src.text.clone(), text: merged.text.clone() }]
     };
-    Ok(Migrated { outputs, report: merged.report, values })
+    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text })
 }
 
 /// Several files overlaid into one text, as Helm merges them (later files win).
-fn merged_source(sources: &Sources) -> Result<Source> {
+fn merged_source(sources: &Sources) -> Result<std::borrow::Cow<'_, Source>> {
     if sources.files.len() == 1 {
-        return Ok(sources.files[0].clone());
+        return Ok(std::borrow::Cow::Borrowed(&sources.files[0]));
     }
     let first = &sources.files[0];
     let mut ed = EditDoc::new(&first.text, &first.doc);
@@ -135,7 +140,7 @@ fn merged_source(sources: &Sources) -> Result<Source> {
         }
     }
     let names: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
-    Source::from_text(&names.join("+"), None, ed.render())
+    Ok(std::borrow::Cow::Owned(Source::from_text(&names.join("+"), None, ed.render())?))
 }
 
 pub fn run(args: MigrateArgs) -> Result<Exit> {
@@ -180,7 +185,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     let color = args.color.enabled(std::io::stdout().is_terminal());
     let mut stdout = std::io::stdout().lock();
     let diff_text = |o: &Output| {
-        let name = o.input.as_ref().map_or_else(|| inputs.join("+"), |s| s.name.clone());
+        let name = o.input.map_or_else(|| inputs.join("+"), |i| sources.files[i].name.clone());
         output::unified_diff(&o.original, &o.text, &name, color)
     };
     if args.out_dir.is_some() {
@@ -194,7 +199,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     if args.in_place || args.out_dir.is_some() {
         for o in &migrated.outputs {
-            let src = o.input.as_ref().expect("per-file outputs have inputs");
+            let src = &sources.files[o.input.expect("per-file outputs have inputs")];
             let path = src.path.as_ref().expect("files, not stdin");
             let dest = match &args.out_dir {
                 Some(dir) => {

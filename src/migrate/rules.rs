@@ -128,32 +128,33 @@ pub static CAMUNDA: &[Rule] = &[
 ];
 
 /// Does `pattern` match `path`? Returns the part of the path a trailing `**` took.
+/// (Called for every key the walk visits: no allocation.)
 pub fn matches<'p>(pattern: &str, path: &'p [String]) -> Option<&'p [String]> {
-    let segs: Vec<&str> = pattern.split('.').collect();
-    let glob = segs.last() == Some(&"**");
-    let fixed = if glob { &segs[..segs.len() - 1] } else { &segs[..] };
-    // `a.**` covers `a` itself as well as everything below it.
-    if glob {
-        if path.len() < fixed.len() {
+    let (fixed, glob) = match pattern.strip_suffix(".**") {
+        Some(f) => (f, true),
+        None => (pattern, false),
+    };
+    let mut n = 0;
+    for seg in fixed.split('.') {
+        let p = path.get(n)?;
+        if seg != "*" && seg != p {
             return None;
         }
-    } else if path.len() != fixed.len() {
+        n += 1;
+    }
+    // `a.**` covers `a` itself as well as everything below it.
+    if !glob && path.len() != n {
         return None;
     }
-    for (s, p) in fixed.iter().zip(path) {
-        if *s != "*" && s != p {
-            return None;
-        }
-    }
-    Some(&path[fixed.len()..])
+    Some(&path[n..])
 }
 
 /// Could a rule match something strictly below `path` (so the walk must descend)?
 pub fn has_rule_below(rules: &[Rule], path: &[String]) -> bool {
     rules.iter().any(|rule| {
-        let segs: Vec<&str> = rule.from.split('.').collect();
-        let fixed: Vec<&str> = segs.iter().copied().filter(|s| *s != "**").collect();
-        fixed.len() > path.len() && fixed.iter().zip(path).all(|(s, p)| *s == "*" || s == p)
+        let fixed = rule.from.strip_suffix(".**").unwrap_or(rule.from);
+        let mut segs = fixed.split('.');
+        path.iter().all(|p| segs.next().is_some_and(|s| s == "*" || s == p)) && segs.next().is_some()
     })
 }
 

@@ -806,7 +806,9 @@ fn build_map(lines: &[String], node: &Node, head_line: Option<usize>, end: usize
             _ => Body::Lines(lines[key_line + 1..=content_end].to_vec()),
         };
         let trailing = lines[(content_end + 1).min(next)..next].to_vec();
-        out.push(EEntry { key: e.key.clone(), indent: e.key_pos.col, leading, head, key_end, body, trailing, node: Some(e.value.clone()) });
+        // Only flow mappings need their node later (to become block when edited inside).
+        let node = matches!(&e.value.kind, Kind::Map { flow: true, .. }).then(|| e.value.clone());
+        out.push(EEntry { key: e.key.clone(), indent: e.key_pos.col, leading, head, key_end, body, trailing, node });
     }
     (preamble, EMap { indent, preamble: vec![], entries: out })
 }
