@@ -7,51 +7,14 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::report::{is_secret_key, Item, ItemKind, Report};
-use super::rules::{self, Action, Rule, Special};
+use super::report::{Item, ItemKind, Report};
+use super::derive::Derivations;
+use super::rules::{self, Action, Rule, Shape, Special};
 use crate::error::{InputError, Location};
 use crate::values::{kind_name, Source, Sources};
 use crate::yaml::edit::{EditDoc, Policy};
 use crate::yaml::value::{get_path, truthy};
 use crate::yaml::{join_path, Kind, Node};
-
-/// The shapes the rules rely on; anything else is bad input with its position.
-#[derive(Debug, Clone, Copy)]
-enum Shape {
-    Map,
-    List,
-    Str,
-    Scalar,
-}
-
-static SHAPES: &[(&str, Shape)] = &[
-    ("global", Shape::Map),
-    ("zeebe", Shape::Map),
-    ("zeebeGateway", Shape::Map),
-    ("operate", Shape::Map),
-    ("tasklist", Shape::Map),
-    ("postgresql", Shape::Map),
-    ("orchestration", Shape::Map),
-    ("*.env", Shape::List),
-    ("*.envFrom", Shape::List),
-    ("*.initContainers", Shape::List),
-    ("*.sidecars", Shape::List),
-    ("*.extraVolumes", Shape::List),
-    ("*.extraVolumeMounts", Shape::List),
-    ("*.configuration", Shape::Str),
-    ("*.extraConfiguration", Shape::Map),
-    ("zeebe.clusterSize", Shape::Scalar),
-    ("zeebe.partitionCount", Shape::Scalar),
-    ("zeebe.replicationFactor", Shape::Scalar),
-    ("zeebe.javaOpts", Shape::Str),
-    ("zeebe.image", Shape::Map),
-    ("zeebe.service", Shape::Map),
-    ("zeebe.resources", Shape::Map),
-    ("zeebeGateway.ingress", Shape::Map),
-    ("zeebeGateway.service", Shape::Map),
-];
-
-const OLD_COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
 
 /// One decision of the walk: what happens to the subtree at `from`.
 #[derive(Debug, Clone)]
@@ -64,20 +27,30 @@ struct Plan<'r> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Op {
+pub(crate) enum Op {
     Keep,
+    /// Taken out; a derivation (`derive.rs`) writes its value elsewhere and reports it.
+    Consumed,
     Drop,
     Manual,
     Pending,
     Move { to: Vec<String>, transform: Transform },
-    Special(Special),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Transform {
+pub(crate) enum Transform {
     None,
     ToString,
     Replace(&'static str, &'static str),
+}
+
+/// Which document `migrate_doc` works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// All inputs merged into one: everything is written here.
+    Whole,
+    /// One of several files rewritten separately; the first gets what has no other home.
+    File { first: bool },
 }
 
 /// Result of migrating one document.
@@ -88,7 +61,9 @@ pub struct DocResult {
 
 pub struct Engine<'a> {
     pub rules: &'a [Rule],
+    pub shapes: &'a [(&'static str, Shape)],
     pub sources: &'a Sources,
+    pub derived: &'a Derivations,
 }
 
 fn p(s: &str) -> Vec<String> {
@@ -108,7 +83,7 @@ impl<'a> Engine<'a> {
     pub fn check_shapes(&self) -> Result<()> {
         for f in &self.sources.files {
             let Some(root) = &f.doc.root else { continue };
-            check_node_shapes(f, root, &mut Vec::new())?;
+            check_node_shapes(f, root, self.shapes, &mut Vec::new())?;
         }
         Ok(())
     }
@@ -123,11 +98,17 @@ impl<'a> Engine<'a> {
     }
 
     fn walk(&self, node: &Node, path: Vec<String>, out: &mut Vec<Plan<'a>>) {
+        if let Some(op) = self.derived.ops.get(&path) {
+            let rule = rules::exact_rule(self.rules, &path).or_else(|| rules::glob_rule(self.rules, &path).map(|(r, _)| r));
+            out.push(Plan { from: path, rule, op: op.clone(), why: None });
+            return;
+        }
+        let below = |path: &[String]| rules::has_rule_below(self.rules, path) || self.derived.has_below(path);
         if let Some(rule) = rules::exact_rule(self.rules, &path) {
             out.push(self.decide(rule, path));
             return;
         }
-        if node.is_map() && !node.entries().is_empty() && rules::has_rule_below(self.rules, &path) {
+        if node.is_map() && !node.entries().is_empty() && below(&path) {
             for e in node.entries() {
                 let mut child = path.clone();
                 child.push(e.key.clone());
@@ -164,13 +145,14 @@ impl<'a> Engine<'a> {
                 _ => Op::Manual,
             },
             Action::Pending => Op::Pending,
-            Action::Special(s) => Op::Special(s),
+            // Without an override from a derivation, the key stays as it is.
+            Action::Special(Special::Derived(_)) => Op::Keep,
         };
         Plan { from, rule: Some(rule), op, why: None }
     }
 
     /// Migrate one document. `locate` says where a key came from (for reports).
-    pub fn migrate_doc(&self, src: &Source, write_flag: bool, locate: &dyn Fn(&[String]) -> Option<Location>) -> Result<DocResult> {
+    pub fn migrate_doc(&self, src: &Source, part: Part, locate: &dyn Fn(&[String]) -> Option<Location>) -> Result<DocResult> {
         let mut ed = EditDoc::new(&src.text, &src.doc);
         let mut report = Report::default();
         let plans = match &src.doc.root {
@@ -222,8 +204,7 @@ impl<'a> Engine<'a> {
             let at = resolve(&plan.from);
             match &plan.op {
                 Op::Keep => {}
-                Op::Special(Special::CompatFlag) => {}
-                Op::Drop | Op::Manual | Op::Special(_) => {
+                Op::Drop | Op::Manual | Op::Consumed => {
                     ed.remove(&at);
                     emptied.push(at[..at.len() - 1].to_vec());
                 }
@@ -271,76 +252,69 @@ impl<'a> Engine<'a> {
             ed.prune_empty(&path);
         }
 
-        // Phase 3: values computed from the merged view.
-        for plan in &plans {
-            if let Op::Special(Special::DisableExporter) = plan.op {
-                if self.merged(&plan.from) == Some(&Value::Bool(true)) {
-                    ed.set(&p("orchestration.exporters.camunda.enabled"), &Value::Bool(false));
-                    ed.set(&p("orchestration.exporters.zeebe.enabled"), &Value::Bool(false));
-                }
+        // Values derived from the merged view: in per-file mode each goes to the
+        // file that held its sources (or the first file when it has none).
+        let write_flag = !matches!(part, Part::File { first: false });
+        for set in &self.derived.sets {
+            let owner = set.sources.iter().any(|sp| src.node(&strs(sp)).is_some());
+            let orphan = !set.sources.iter().any(|sp| self.sources.files.iter().any(|f| f.node(&strs(sp)).is_some()));
+            if part == Part::Whole || owner || (orphan && write_flag) {
+                ed.set(&set.path, &set.value);
             }
         }
-        let flag = p("global.compatibility.orchestration.enabled");
-        let has_flag = plans.iter().any(|pl| pl.from == flag);
-        if has_flag || write_flag {
-            ed.set(&flag, &Value::Bool(false));
-        }
-
-        self.report(src, &plans, &collisions, has_flag, write_flag, locate, &mut report);
+        self.report(src, &plans, &collisions, locate, &mut report);
         Ok(DocResult { text: ed.render(), report })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
         src: &Source,
         plans: &[Plan],
         collisions: &[(Vec<String>, Vec<String>)],
-        has_flag: bool,
-        write_flag: bool,
         locate: &dyn Fn(&[String]) -> Option<Location>,
         report: &mut Report,
     ) {
         for plan in plans {
             let why = plan.why.or(plan.rule.map(|r| r.why)).unwrap_or("");
             let Some(node) = src.node(&strs(&plan.from)) else { continue };
-            for (rest, leaf) in leaves(node) {
+            for (rest, leaf, key_pos) in leaves(node) {
                 let mut from = plan.from.clone();
                 from.extend(rest.iter().cloned());
                 let from_s = join_path(&from);
-                let loc = locate(&from).or_else(|| locate(&plan.from));
-                let old = self.merged(&from).cloned().or_else(|| leaf_value(src, leaf));
-                let secret = is_secret_key(&from_s);
-                let values = |item: Item, old: Option<&Value>, new: Option<&Value>| {
-                    let key = if secret { "password" } else { from_s.as_str() };
-                    item.values(key, old, new)
+                // A single input is walked itself: its own positions are exact and cheap.
+                let loc = match key_pos {
+                    Some(pos) if self.sources.files.len() == 1 => Some(src.location(pos)),
+                    _ => locate(&from).or_else(|| locate(&plan.from)),
                 };
+                let old = self.merged(&from).cloned().or_else(|| leaf_value(src, leaf));
+                let values = |item: Item, old: Option<&Value>, new: Option<&Value>| item.values(&from_s, old, new);
+                // A derivation's report of this key, or of the mapping it sits in.
+                let derived = (plan.from.len()..=from.len()).rev().find_map(|n| self.derived.items.get(&from[..n]).map(|i| (n, i)));
+                if let Some((n, item)) = derived {
+                    let mut item = item.clone();
+                    if n < from.len() {
+                        let rest = &from[n..];
+                        item.from = Some(from_s.clone());
+                        let rest = join_path(rest);
+                        let sep = if rest.starts_with('[') { "" } else { "." };
+                        item.to = item.to.map(|t| format!("{t}{sep}{rest}"));
+                        item.old = None;
+                        item.new = None;
+                    }
+                    if item.file.is_none() {
+                        item = item.at(loc);
+                    }
+                    report.push(item);
+                    continue;
+                }
                 let item = match &plan.op {
                     Op::Keep => Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), loc),
+                    Op::Consumed => {
+                        values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None)
+                    }
                     Op::Drop => values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None),
                     Op::Manual => Item::new(ItemKind::Manual, Some(from_s.clone()), None, loc).reason(why),
                     Op::Pending => Item::new(ItemKind::Pending, Some(from_s.clone()), Some(from_s.clone()), loc).reason(why),
-                    Op::Special(Special::CompatFlag) => {
-                        let item = Item::new(ItemKind::Changed, Some(from_s.clone()), Some(from_s.clone()), loc).reason(why);
-                        if old == Some(Value::Bool(false)) {
-                            Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), item_loc(&item))
-                        } else {
-                            values(item, old.as_ref(), Some(&Value::Bool(false)))
-                        }
-                    }
-                    Op::Special(Special::DisableExporter) => {
-                        if old == Some(Value::Bool(true)) {
-                            let to = "orchestration.exporters.camunda.enabled, orchestration.exporters.zeebe.enabled";
-                            values(Item::new(ItemKind::Changed, Some(from_s.clone()), Some(to.into()), loc).reason(why), old.as_ref(), Some(&Value::Bool(false)))
-                        } else {
-                            values(
-                                Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc)
-                                    .reason("false is 8.8's default: the Camunda exporter stays on"),
-                                old.as_ref(),
-                                None,
-                            )
-                        }
-                    }
                     Op::Move { to, transform } => {
                         let mut to = to.clone();
                         to.extend(rest.iter().cloned());
@@ -372,45 +346,26 @@ impl<'a> Engine<'a> {
                 report.push(item);
             }
         }
-        for plan in plans {
-            if plan.op == Op::Special(Special::DisableExporter) && self.merged(&plan.from) == Some(&Value::Bool(true)) {
-                report.push(
-                    Item::new(ItemKind::Manual, None, Some("orchestration.env".into()), locate(&plan.from)).reason(
-                        "the exporters are now defined by hand: keep the 8.7 exporter env vars and add a Camunda exporter per region (see the 8.8 multi-region guide)",
-                    ),
-                );
-            }
-        }
-        if !has_flag && write_flag {
-            report.push(
-                Item::new(ItemKind::Added, None, Some("global.compatibility.orchestration.enabled".into()), None)
-                    .values("global.compatibility.orchestration.enabled", None, Some(&Value::Bool(false)))
-                    .reason("the values are migrated; the chart's compatibility layer must not run over them again"),
-            );
-        }
     }
 }
 
-fn item_loc(i: &Item) -> Option<Location> {
-    i.file.as_ref().map(|f| Location { file: f.clone(), line: i.line.unwrap_or(0), col: i.column.unwrap_or(0) })
-}
-
-/// Every leaf under `node` (scalars, empty collections, lists as a whole) with its relative path.
-fn leaves(node: &Node) -> Vec<(Vec<String>, &Node)> {
+/// Every leaf under `node` (scalars, empty collections, lists as a whole) with
+/// its relative path and the position of its key (None for `node` itself).
+fn leaves(node: &Node) -> Vec<(Vec<String>, &Node, Option<crate::yaml::Pos>)> {
     let mut out = Vec::new();
-    fn go<'n>(n: &'n Node, path: Vec<String>, out: &mut Vec<(Vec<String>, &'n Node)>) {
+    fn go<'n>(n: &'n Node, path: Vec<String>, pos: Option<crate::yaml::Pos>, out: &mut Vec<(Vec<String>, &'n Node, Option<crate::yaml::Pos>)>) {
         match &n.kind {
             Kind::Map { entries, .. } if !entries.is_empty() => {
                 for e in entries {
                     let mut p = path.clone();
                     p.push(e.key.clone());
-                    go(&e.value, p, out);
+                    go(&e.value, p, Some(e.key_pos), out);
                 }
             }
-            _ => out.push((path, n)),
+            _ => out.push((path, n, pos)),
         }
     }
-    go(node, Vec::new(), &mut out);
+    go(node, Vec::new(), None, &mut out);
     out
 }
 
@@ -419,20 +374,28 @@ fn leaf_value(src: &Source, n: &Node) -> Option<Value> {
     crate::yaml::value::node_to_value(&src.doc, n, &mut budget, 0).ok()
 }
 
-fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<()> {
+fn check_node_shapes(f: &Source, node: &Node, shapes: &[(&str, Shape)], path: &mut Vec<String>) -> Result<()> {
     for e in node.entries() {
         path.push(e.key.clone());
-        let shape = SHAPES.iter().find(|(pat, _)| rules::matches(pat, path).is_some() && (!pat.starts_with("*.") || OLD_COMPONENTS.contains(&path[0].as_str()) || path[0] == "orchestration"));
+        let shape = shapes.iter().find(|(pat, _)| rules::matches(pat, path).is_some());
         if let Some((_, shape)) = shape {
-            let mut budget = 100_000;
-            let v = crate::yaml::value::node_to_value(&f.doc, &e.value, &mut budget, 0).unwrap_or(Value::Null);
-            let ok = match shape {
-                _ if v.is_null() => true,
-                Shape::Map => v.is_object(),
-                Shape::List => v.is_array(),
-                Shape::Str => v.is_string(),
-                Shape::Scalar => !v.is_object() && !v.is_array(),
+            let v = resolve_alias(f, &e.value);
+            let (is_null, found) = match &v.kind {
+                Kind::Map { .. } => (false, "a mapping"),
+                Kind::Seq { .. } => (false, "a list"),
+                Kind::Scalar { value, style } => {
+                    let r = crate::yaml::scalar::resolve(value, *style, v.tag.as_deref());
+                    (r.is_null(), kind_name(&r))
+                }
+                Kind::Alias(_) => (true, "an alias"),
             };
+            let ok = is_null
+                || match shape {
+                    Shape::Map => found == "a mapping",
+                    Shape::List => found == "a list",
+                    Shape::Str => found == "a string",
+                    Shape::Scalar => found != "a mapping" && found != "a list",
+                };
             if !ok {
                 let want = match shape {
                     Shape::Map => "a mapping",
@@ -443,16 +406,24 @@ fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<
                 anyhow::bail!(InputError {
                     location: f.location(e.value.start),
                     key: Some(join_path(path)),
-                    message: format!("expected {want}, found {}", kind_name(&v)),
+                    message: format!("expected {want}, found {found}"),
                 });
             }
         }
-        if path.len() < 3 && e.value.is_map() {
-            check_node_shapes(f, &e.value, path)?;
+        // Shapes are only ever checked two levels down.
+        if path.len() < 2 && e.value.is_map() {
+            check_node_shapes(f, &e.value, shapes, path)?;
         }
         path.pop();
     }
     Ok(())
+}
+
+fn resolve_alias<'n>(f: &'n Source, n: &'n Node) -> &'n Node {
+    match &n.kind {
+        Kind::Alias(id) => f.doc.anchors.get(id).unwrap_or(n),
+        _ => n,
+    }
 }
 
 /// Refuse to move or drop a subtree when that would break an anchor/alias pair.
@@ -466,7 +437,7 @@ fn check_anchors(src: &Source, root: &Node, plans: &[Plan], resolve: &dyn Fn(&[S
         let moves = match &plan.op {
             Op::Move { to, .. } if to == &resolve(&plan.from) => continue,
             Op::Move { .. } => true,
-            Op::Drop | Op::Manual | Op::Special(_) => false,
+            Op::Drop | Op::Manual | Op::Consumed => false,
             Op::Keep | Op::Pending => continue,
         };
         let Some(node) = src.node(&strs(&plan.from)) else { continue };

@@ -5,6 +5,7 @@
 //! result, while `--out-dir`/`--in-place` rewrite each file on its own; every
 //! decision is taken on the merged view either way, as Helm would merge them.
 
+pub mod derive;
 pub mod engine;
 pub mod report;
 pub mod rules;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use self::engine::Engine;
+use self::engine::{Engine, Part};
 use self::report::{ItemKind, Report};
 use crate::error::{InputError, Refused};
 use crate::exit::Exit;
@@ -51,30 +52,60 @@ pub struct MigrateArgs {
     /// Do not print the report on stderr (errors still are).
     #[arg(short, long)]
     pub quiet: bool,
+    /// When two sources of a consolidated list or configuration disagree: stop (default),
+    /// or keep the first or the last one (each choice is reported).
+    #[arg(long, value_enum, value_name = "first|last")]
+    pub on_conflict: Option<OnConflict>,
+    /// Which migration to run (default: detected from the input; camunda-8.7-to-8.8).
+    #[arg(long, value_name = "NAME")]
+    pub migration: Option<String>,
     /// Print the key rules as a Markdown table and exit.
-    #[arg(long, exclusive = true)]
+    #[arg(long, conflicts_with_all = ["files", "output", "out_dir", "in_place"])]
     pub list_rules: bool,
+}
+
+/// Choices of the migration that the user makes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub on_conflict: Option<OnConflict>,
+    /// A migration id from `MIGRATIONS`; detected from the input when absent.
+    pub migration: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflict {
+    First,
+    Last,
 }
 
 /// One migrated output.
 #[derive(Debug, Clone)]
 pub struct Output {
-    /// The input it came from (`None` for the merged result of several files).
-    pub input: Option<Source>,
+    /// Index of the input it came from in `Sources::files` (`None` for the merged result of several files).
+    pub input: Option<usize>,
     pub original: String,
     pub text: String,
 }
 
 /// What `migrate_values` produces: the outputs, the report (decided on the
 /// merged view), and the migrated values as Helm will read them.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Migrated {
     pub outputs: Vec<Output>,
     pub report: Report,
-    pub values: Value,
+    /// The merged 8.8 values as text (equal to the single output when there is one).
+    pub merged_text: String,
+    pub migration: &'static Migration,
 }
 
 impl Migrated {
+    /// The migrated values as Helm will read them.
+    pub fn values(&self) -> Result<Value> {
+        Ok(Source::from_text("<migrated>", None, self.merged_text.clone())
+            .context("the migrated values do not parse (a bug: please report it with the input)")?
+            .value)
+    }
+
     pub fn exit(&self) -> Exit {
         if self.report.has(ItemKind::Blocker) {
             Exit::Refused
@@ -86,9 +117,58 @@ impl Migrated {
     }
 }
 
-/// Migrate `sources` (Camunda 8.7 -> 8.8). With `per_file`, one output per input.
-pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
-    let engine = Engine { rules: rules::CAMUNDA, sources };
+/// A values migration between two chart versions: its rules, the shapes it
+/// relies on, its derivations, and how to recognise its input.
+pub struct Migration {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub rules: &'static [rules::Rule],
+    pub shapes: fn() -> &'static [(&'static str, rules::Shape)],
+    pub derive: fn(&Sources, &Options) -> Result<derive::Derivations>,
+    /// Does the merged input look like this migration's "before" values?
+    pub detect: fn(&Value) -> bool,
+}
+
+/// Every migration the tool knows; `--migration` picks one by id.
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    id: "camunda-8.7-to-8.8",
+    title: "Camunda 8.7 -> 8.8",
+    rules: rules::CAMUNDA,
+    shapes: || rules::CAMUNDA_SHAPES.as_slice(),
+    derive: derive::derive,
+    detect: |v| {
+        const KEYS: [&str; 12] = [
+            "zeebe", "zeebeGateway", "operate", "tasklist", "orchestration", "identity", "identityKeycloak", "connectors", "optimize",
+            "webModeler", "console", "postgresql",
+        ];
+        v.as_object().is_some_and(|m| m.is_empty() || KEYS.iter().any(|k| m.contains_key(*k)) || m.get("global").is_some_and(|g| g.get("identity").is_some()))
+    },
+}];
+
+/// The migration to run: the one named, or the only one whose input this looks like.
+pub fn choose(sources: &Sources, options: &Options) -> Result<&'static Migration> {
+    if let Some(id) = &options.migration {
+        return MIGRATIONS.iter().find(|m| m.id == id).ok_or_else(|| {
+            let known: Vec<&str> = MIGRATIONS.iter().map(|m| m.id).collect();
+            anyhow::anyhow!(crate::error::Usage(format!("unknown migration {id:?}; known: {}", known.join(", "))))
+        });
+    }
+    let hits: Vec<&Migration> = MIGRATIONS.iter().filter(|m| (m.detect)(&sources.merged)).collect();
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => Ok(&MIGRATIONS[0]),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|m| m.id).collect();
+            anyhow::bail!(crate::error::Usage(format!("the input fits several migrations ({}); choose one with --migration", ids.join(", "))))
+        }
+    }
+}
+
+/// Migrate `sources`. With `per_file`, one output per input.
+pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> Result<Migrated> {
+    let migration = choose(sources, options)?;
+    let derived = (migration.derive)(sources, options)?;
+    let engine = Engine { rules: migration.rules, shapes: (migration.shapes)(), sources, derived: &derived };
     engine.check_shapes()?;
     for f in &sources.files {
         for d in &f.doc.duplicates {
@@ -103,28 +183,26 @@ pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
     }
     let merged_src = merged_source(sources)?;
     let locate = |path: &[String]| sources.origin(&path.iter().map(String::as_str).collect::<Vec<_>>());
-    let merged = engine.migrate_doc(&merged_src, true, &locate)?;
-    let values = Source::from_text("<migrated>", None, merged.text.clone())
-        .context("the migrated values do not parse (a bug: please report it with the input)")?
-        .value;
+    let mut merged = engine.migrate_doc(&merged_src, Part::Whole, &locate)?;
+    merged.report.items.extend(derived.extra.iter().cloned());
     let outputs = if per_file && sources.files.len() > 1 {
         let mut outs = Vec::new();
         for (i, f) in sources.files.iter().enumerate() {
-            let r = engine.migrate_doc(f, i == 0, &locate)?;
-            outs.push(Output { input: Some(f.clone()), original: f.text.clone(), text: r.text });
+            let r = engine.migrate_doc(f, Part::File { first: i == 0 }, &locate)?;
+            outs.push(Output { input: Some(i), original: f.text.clone(), text: r.text });
         }
         outs
     } else {
-        let input = (sources.files.len() == 1).then(|| sources.files[0].clone());
-        vec![Output { input, original: merged_src.text.clone(), text: merged.text }]
+        let input = (sources.files.len() == 1).then_some(0);
+        vec![Output { input, original: merged_src.text.clone(), text: merged.text.clone() }]
     };
-    Ok(Migrated { outputs, report: merged.report, values })
+    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text, migration })
 }
 
 /// Several files overlaid into one text, as Helm merges them (later files win).
-fn merged_source(sources: &Sources) -> Result<Source> {
+fn merged_source(sources: &Sources) -> Result<std::borrow::Cow<'_, Source>> {
     if sources.files.len() == 1 {
-        return Ok(sources.files[0].clone());
+        return Ok(std::borrow::Cow::Borrowed(&sources.files[0]));
     }
     let first = &sources.files[0];
     let mut ed = EditDoc::new(&first.text, &first.doc);
@@ -135,12 +213,16 @@ fn merged_source(sources: &Sources) -> Result<Source> {
         }
     }
     let names: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
-    Source::from_text(&names.join("+"), None, ed.render())
+    Ok(std::borrow::Cow::Owned(Source::from_text(&names.join("+"), None, ed.render())?))
 }
 
 pub fn run(args: MigrateArgs) -> Result<Exit> {
     if args.list_rules {
-        print!("{}", rules::markdown_table(rules::CAMUNDA));
+        let m = match &args.migration {
+            Some(id) => MIGRATIONS.iter().find(|m| m.id == id).with_context(|| format!("unknown migration {id:?}"))?,
+            None => &MIGRATIONS[0],
+        };
+        print!("{}", rules::markdown_table(m.rules));
         return Ok(Exit::Ok);
     }
     let reads_stdin = args.files.is_empty() || args.files.iter().any(|f| f == "-");
@@ -159,14 +241,15 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     let sources = Sources::read(&args.files)?;
     let per_file = args.out_dir.is_some() || args.in_place;
-    let migrated = migrate_values(&sources, per_file)?;
+    let options = Options { on_conflict: args.on_conflict, migration: args.migration.clone() };
+    let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
 
     if let Some(path) = &args.report_json {
-        output::write_atomic(path, migrated.report.to_json("camunda-8.7-to-8.8", &inputs).as_bytes(), None)?;
+        output::write_atomic(path, migrated.report.to_json(migrated.migration.id, &inputs).as_bytes(), None)?;
     }
     if !args.quiet {
-        let title = format!("helm-camunda-upgrade: migrate {} (Camunda 8.7 -> 8.8)", inputs.join(", "));
+        let title = format!("helm-camunda-upgrade: migrate {} ({})", inputs.join(", "), migrated.migration.title);
         eprint!("{}", migrated.report.render_text(&title));
     }
     let exit = migrated.exit();
@@ -180,7 +263,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     let color = args.color.enabled(std::io::stdout().is_terminal());
     let mut stdout = std::io::stdout().lock();
     let diff_text = |o: &Output| {
-        let name = o.input.as_ref().map_or_else(|| inputs.join("+"), |s| s.name.clone());
+        let name = o.input.map_or_else(|| inputs.join("+"), |i| sources.files[i].name.clone());
         output::unified_diff(&o.original, &o.text, &name, color)
     };
     if args.out_dir.is_some() {
@@ -194,7 +277,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     if args.in_place || args.out_dir.is_some() {
         for o in &migrated.outputs {
-            let src = o.input.as_ref().expect("per-file outputs have inputs");
+            let src = &sources.files[o.input.expect("per-file outputs have inputs")];
             let path = src.path.as_ref().expect("files, not stdin");
             let dest = match &args.out_dir {
                 Some(dir) => {

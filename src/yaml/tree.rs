@@ -189,7 +189,16 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
 }
 
 enum Frame {
-    Map { start: Pos, anchor: Option<usize>, tag: Option<String>, flow: bool, entries: Vec<Entry>, pending_key: Option<(String, Pos)> },
+    Map {
+        start: Pos,
+        anchor: Option<usize>,
+        tag: Option<String>,
+        flow: bool,
+        entries: Vec<Entry>,
+        pending_key: Option<(String, Pos)>,
+        /// Index of keys, for large mappings (duplicate checks stay linear overall).
+        index: HashMap<String, Pos>,
+    },
     Seq { start: Pos, anchor: Option<usize>, tag: Option<String>, flow: bool, items: Vec<Node> },
 }
 
@@ -293,6 +302,7 @@ impl<'a> Builder<'a> {
                         flow,
                         entries: Vec::new(),
                         pending_key: None,
+                        index: HashMap::new(),
                     });
                 }
                 Event::SequenceStart(anchor, tag) => {
@@ -374,13 +384,17 @@ impl<'a> Builder<'a> {
                 return Err(self.err(pos, "alias refers to an unknown anchor"));
             }
         }
-        let path = self.path_of_stack();
+        // The key path is only needed to report a duplicate key; build it only then.
+        let duplicate_path = match self.stack.last() {
+            Some(Frame::Map { index, pending_key: Some((key, _)), .. }) if index.contains_key(key) => Some(self.path_of_stack()),
+            _ => None,
+        };
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map { entries, pending_key, index, .. }) => match pending_key.take() {
                 None => {
                     let key = match &node.kind {
                         Kind::Scalar { value, .. } => value.clone(),
@@ -390,9 +404,11 @@ impl<'a> Builder<'a> {
                     *pending_key = Some((key, node.start));
                 }
                 Some((key, key_pos)) => {
-                    if let Some(prev) = entries.iter().find(|e| e.key == key) {
-                        let first = prev.key_pos;
+                    if let Some(first) = index.get(&key).copied() {
+                        let path = duplicate_path.unwrap_or_default();
                         self.duplicates.push(Duplicate { path: crate::yaml::join_path(&path), parts: path, first, second: key_pos });
+                    } else {
+                        index.insert(key.clone(), key_pos);
                     }
                     entries.push(Entry { key, key_pos, value: node });
                 }
