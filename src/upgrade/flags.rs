@@ -1,6 +1,8 @@
 //! The `helm upgrade` flags after `RELEASE CHART`: which we take over (values files, cluster
 //! context, dry run), which we refuse (and why), and which go to Helm untouched.
 
+use crate::migrate::OnConflict;
+
 /// What a flag is to us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -18,6 +20,8 @@ enum Role {
     Apply,
     /// Ours: where the migrated values go.
     ValuesOut,
+    /// Ours: `migrate --on-conflict`.
+    OnConflict,
     Help,
     /// Refused, with the reason.
     Refuse(&'static str),
@@ -45,6 +49,7 @@ const FLAGS: &[(&[&str], Role)] = &[
     (&["-o", "--output"], Role::Output),
     (&["--apply"], Role::Apply),
     (&["--values-out"], Role::ValuesOut),
+    (&["--on-conflict"], Role::OnConflict),
     (&["-h", "--help"], Role::Help),
     (&["--force"], Role::Refuse(FORCE)),
     (&["--reuse-values", "--reset-then-reuse-values"], Role::Refuse(REUSE)),
@@ -98,6 +103,7 @@ fn takes_value(role: Role) -> bool {
             | Role::Kubeconfig
             | Role::Output
             | Role::ValuesOut
+            | Role::OnConflict
             | Role::PassValue
             | Role::Refuse(POST_RENDERER)
     )
@@ -116,6 +122,7 @@ pub struct Flags {
     pub apply: bool,
     pub output: Option<String>,
     pub values_out: Option<String>,
+    pub on_conflict: Option<OnConflict>,
     pub help: bool,
     /// Everything else, for `helm upgrade`, in order.
     pub pass: Vec<String>,
@@ -128,6 +135,8 @@ pub enum FlagError {
     Refused { flag: String, reason: &'static str },
     #[error("{0} needs a value")]
     MissingValue(String),
+    #[error("{flag} {value:?}: expected {expected}")]
+    BadValue { flag: String, value: String, expected: &'static str },
 }
 
 /// Sort `args` into what we take over and what goes to Helm.
@@ -168,6 +177,14 @@ pub fn parse(args: &[String]) -> Result<Flags, FlagError> {
             Role::Output => out.output = value,
             Role::Apply => out.apply = bool_value(value.as_deref()),
             Role::ValuesOut => out.values_out = value,
+            Role::OnConflict => {
+                let v = value.unwrap();
+                out.on_conflict = Some(match v.as_str() {
+                    "first" => OnConflict::First,
+                    "last" => OnConflict::Last,
+                    _ => return Err(FlagError::BadValue { flag: name, value: v, expected: "first or last" }),
+                });
+            }
             Role::Help => out.help = true,
             Role::Refuse(reason) => {
                 if bool_value(value.as_deref()) || takes_value(role) {
@@ -269,7 +286,9 @@ mod tests {
         assert!(p(&["--dry-run"]).unwrap().dry_run);
         assert!(p(&["--dry-run=server"]).unwrap().dry_run);
         assert!(!p(&["--dry-run=none"]).unwrap().dry_run);
-        let f = p(&["--apply", "-o", "json", "--values-out", "v.yaml"]).unwrap();
+        let f = p(&["--apply", "-o", "json", "--values-out", "v.yaml", "--on-conflict=last"]).unwrap();
+        assert_eq!(f.on_conflict, Some(OnConflict::Last));
+        assert!(matches!(p(&["--on-conflict", "middle"]), Err(FlagError::BadValue { .. })));
         assert!(f.apply && !f.dry_run);
         assert_eq!((f.output.as_deref(), f.values_out.as_deref()), (Some("json"), Some("v.yaml")));
         assert!(p(&["-h"]).unwrap().help);

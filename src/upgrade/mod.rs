@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::error::Refused;
+use crate::error::{Refused, Usage};
 use crate::exit::Exit;
 use crate::helm::{Helm, HelmError, HelmVersion};
-use crate::migrate::migrate_values;
+use crate::migrate::{migrate_values, OnConflict, Options};
 use crate::migrate::report::ItemKind;
 use crate::values::{Source, Sources};
 use crate::{output, preflight};
@@ -55,6 +55,10 @@ pub struct UpgradeArgs {
     /// file with other content is never overwritten.
     #[arg(long, value_name = "FILE")]
     pub values_out: Option<PathBuf>,
+    /// When two sources of a consolidated list or configuration disagree: stop (default), or
+    /// keep the first or the last one (as `migrate --on-conflict`).
+    #[arg(long, value_enum, value_name = "first|last")]
+    pub on_conflict: Option<OnConflict>,
     /// The release to upgrade.
     pub release: String,
     /// The 13.x chart, as `helm upgrade` takes it (repo/name, path, URL, oci://).
@@ -71,7 +75,7 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
         Err(flags::FlagError::Refused { flag, reason }) => {
             anyhow::bail!(Refused(format!("{flag} is refused: {reason}")))
         }
-        Err(e @ flags::FlagError::MissingValue(_)) => return usage(&e.to_string()),
+        Err(e) => anyhow::bail!(Usage(e.to_string())),
     };
     if flags.help {
         let mut cmd = crate::cli::Cli::command();
@@ -80,7 +84,7 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     }
     let apply = args.apply || flags.apply;
     if apply && flags.dry_run {
-        return usage("--apply and --dry-run contradict each other");
+        anyhow::bail!(Usage("--apply and --dry-run contradict each other".into()));
     }
 
     let mut helm = Helm::from_env()?;
@@ -102,7 +106,8 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
         Sources::read(&flags.values)?
     };
     let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
-    let migrated = migrate_values(&sources, false)?;
+    let on_conflict = args.on_conflict.or(flags.on_conflict);
+    let migrated = migrate_values(&sources, false, &Options { on_conflict, migration: None })?;
     let title =
         format!("helm-camunda-upgrade: upgrade {}: migrate {} (Camunda 8.7 -> 8.8)", args.release, names.join(", "));
     eprint!("{}", migrated.report.render_text(&title));
@@ -188,12 +193,6 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
         return pass_exit(status.code());
     }
     Ok(migrated.exit())
-}
-
-fn usage(message: &str) -> Result<Exit> {
-    eprintln!("helm-camunda-upgrade upgrade: {message}\n");
-    eprintln!("Usage: helm camunda-upgrade upgrade RELEASE CHART [--apply] [helm upgrade flags...]");
-    Ok(Exit::Usage)
 }
 
 /// Helm's exit code, passed through as it is.
