@@ -1,12 +1,211 @@
-//! `compat`: emulation of the 13.x chart's compatibility layer (being built).
+//! `compat`: what chart 13.x's compatibility layer
+//! (`global.compatibility.orchestration.enabled`, on by default) does to 8.7
+//! values: the effective `orchestration`, `connectors` and `global` values
+//! the chart's templates receive (stdout), the render failures it causes, and
+//! with `--explain` every key it drops or changes (stderr).
+
+mod constraints;
+mod defaults;
+mod emit;
+mod explain;
+mod gotpl;
+mod layer;
+mod redact;
+mod version;
+
+use std::io::Write;
 
 use anyhow::Result;
+use serde_json::{Map, Value};
 
 use crate::exit::Exit;
+use crate::values::Sources;
+use crate::yaml::{self, value::coalesce_with_defaults};
+
+pub use explain::{Note, Severity};
+pub use version::ChartVersion;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Yaml,
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct CompatArgs {}
+#[command(
+    long_about = "Emulate the 13.x chart's compatibility layer on 8.7 (chart 12.x) values.\n\n\
+        Prints the effective `orchestration`, `connectors` and `global` values the chart's templates would \
+        receive (the 13.x defaults the layer touches plus every key you set; secrets masked). When the chart \
+        would fail to render, prints the chart's own error text on stderr; stdout stays empty only when the \
+        layer's mapping itself fails.\n\n\
+        Exit codes: 0 the layer keeps every key you set; 4 the render would fail, or the layer drops a key \
+        you set or turns it into something that breaks the upgrade; 5 bad input."
+)]
+pub struct CompatArgs {
+    /// Values files in Helm's `-f` order; none or `-` reads stdin.
+    pub files: Vec<String>,
+    /// The 13.x chart release to emulate (behaviour changed in 13.2.0, 13.4.0, 13.4.1 and 13.12.3).
+    #[arg(long, value_name = "VERSION", default_value_t = version::LATEST)]
+    pub chart_version: ChartVersion,
+    /// List every render failure, not only the first one (Helm stops at the first).
+    #[arg(long)]
+    pub all_errors: bool,
+    /// Explain, key by key, where the layer's result differs from what your values say.
+    #[arg(long)]
+    pub explain: bool,
+    /// Format of the effective values on stdout.
+    #[arg(long, value_enum, default_value_t = Output::Yaml)]
+    pub output: Output,
+}
 
-pub fn run(_args: CompatArgs) -> Result<Exit> {
-    anyhow::bail!("`compat` is not available in this build yet")
+/// Which chart template a failure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureSource {
+    Compat,
+    SecondaryStorage,
+    IngressGrpc,
+    Constraints,
+}
+
+impl FailureSource {
+    pub fn template(self) -> &'static str {
+        match self {
+            FailureSource::Compat => "templates/z/1/2/3/4/5/6/7/8/z_compatibility_helpers.tpl",
+            FailureSource::SecondaryStorage => "templates/orchestration/configmap-unified.yaml",
+            FailureSource::IngressGrpc => "templates/common/ingress-grpc.yaml",
+            FailureSource::Constraints => "templates/common/constraints.tpl",
+        }
+    }
+}
+
+/// A reason the chart would not render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub source: FailureSource,
+    /// The user's key behind it.
+    pub key: Vec<String>,
+    /// The chart's own message (for `fail`), or Go's template error text.
+    pub message: String,
+    /// A template evaluation error rather than a message the chart wrote.
+    pub template_error: bool,
+}
+
+impl Failure {
+    fn chart(source: FailureSource, key: &[&str], message: String) -> Failure {
+        Failure { source, key: key.iter().map(|s| s.to_string()).collect(), message, template_error: false }
+    }
+    fn template(source: FailureSource, key: &[&str], message: String) -> Failure {
+        Failure { source, key: key.iter().map(|s| s.to_string()).collect(), message, template_error: true }
+    }
+}
+
+/// Everything `compat` found out about some values.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub version: ChartVersion,
+    /// Effective `orchestration`, `connectors`, `global` (not redacted); `None`
+    /// when the layer's own mapping fails, so no template would receive values.
+    pub effective: Option<Value>,
+    /// In Helm's order; the render stops at the first.
+    pub failures: Vec<Failure>,
+    pub notes: Vec<Note>,
+}
+
+impl Report {
+    /// Would `compat` refuse these values (exit 4)?
+    pub fn refused(&self) -> bool {
+        !self.failures.is_empty() || self.notes.iter().any(|n| n.severity >= Severity::Dropped)
+    }
+}
+
+/// Emulate the layer on user values (several files merged as Helm merges them).
+pub fn emulate(sources: &Sources, version: ChartVersion) -> Report {
+    let coalesced = coalesce_with_defaults(&sources.merged, &defaults::chart_13x(version));
+    let outcome = layer::apply(coalesced, &layer::Options { version, all_errors: true });
+    let mut failures = outcome.failures.clone();
+    failures.extend(constraints::check(&outcome.after, version, true));
+    failures.dedup_by(|a, b| a.key == b.key && a.message == b.message);
+    let notes = explain::explain(sources, &outcome, version);
+    let effective = outcome.mapped.then(|| printed(&outcome.after));
+    Report { version, effective, failures, notes }
+}
+
+/// The top-level keys `compat` prints, from the values after the layer.
+fn printed(after: &Value) -> Value {
+    let mut out = Map::new();
+    for k in defaults::PRINTED {
+        if let Some(v) = after.get(k) {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+pub fn run(args: CompatArgs) -> Result<Exit> {
+    let sources = Sources::read(&args.files)?;
+    let report = emulate(&sources, args.chart_version);
+    let stderr = &mut std::io::stderr().lock();
+
+    let shown = if args.all_errors { report.failures.len() } else { report.failures.len().min(1) };
+    for f in &report.failures[..shown] {
+        writeln!(stderr, "{}", describe_failure(&sources, &report, f))?;
+    }
+    if shown < report.failures.len() {
+        let more = report.failures.len() - shown;
+        writeln!(stderr, "compat: Helm stops at the first failure; {more} more follow (see them with --all-errors)")?;
+    }
+    if args.explain {
+        for n in &report.notes {
+            writeln!(stderr, "{}", n.display(&sources))?;
+        }
+    }
+    if let Some(effective) = &report.effective {
+        let mut effective = effective.clone();
+        let masked = redact::redact(&mut effective);
+        let text = match args.output {
+            Output::Yaml => emit::to_yaml(&effective),
+            Output::Json => serde_json::to_string_pretty(&effective)? + "\n",
+        };
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        if masked > 0 {
+            writeln!(stderr, "compat: {masked} secret value(s) printed as {}", redact::MASK)?;
+        }
+    }
+    writeln!(stderr, "{}", summary(&report, args.explain))?;
+    Ok(if report.refused() { Exit::Refused } else { Exit::Ok })
+}
+
+fn describe_failure(sources: &Sources, report: &Report, f: &Failure) -> String {
+    let key: Vec<&str> = f.key.iter().map(String::as_str).collect();
+    let at = match sources.origin(&key) {
+        Some(loc) => format!("{} ({loc})", yaml::join_path(&key)),
+        None => yaml::join_path(&key),
+    };
+    let what = if f.template_error { "a template error" } else { "this error" };
+    format!(
+        "compat: chart {} would fail to render {} with {what}, caused by {at}:\n{}",
+        report.version,
+        f.source.template(),
+        f.message
+    )
+}
+
+fn summary(report: &Report, explained: bool) -> String {
+    let count = |s: Severity| report.notes.iter().filter(|n| n.severity == s).count();
+    let (breaks, dropped, changed) = (count(Severity::Breaks), count(Severity::Dropped), count(Severity::Changed));
+    let mut out = String::from("compat: ");
+    if !report.failures.is_empty() {
+        out.push_str("the render would fail; ");
+    }
+    if breaks + dropped + changed == 0 {
+        out.push_str("the layer keeps every key you set as you wrote it");
+    } else {
+        out.push_str(&format!(
+            "the layer drops {dropped}, breaks {breaks} and changes {changed} of the keys you set"
+        ));
+        if !explained {
+            out.push_str(" (--explain lists them)");
+        }
+    }
+    out
 }
