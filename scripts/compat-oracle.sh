@@ -45,10 +45,12 @@ work, helm_rc, compat_rc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 helm_err = open(f"{work}/helm.err").read()
 compat_err = open(f"{work}/compat.err").read()
 if helm_rc != 0:
-    # Helm: "Error: ... <message>"; compat prints the same message after its own header line.
-    msg = helm_err.split(": ", 1)[-1].strip().splitlines()
-    first = next((l for l in helm_err.splitlines() if l.startswith("[")), None) or helm_err.strip().splitlines()[0]
-    key = first.split(">: ")[-1] if ">: " in first else first
+    # Helm: "Error: <where>: <message>" with the chart's own message on the
+    # following lines (the last one counts), or Go's error after ">: ".
+    lines = helm_err.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("Error:"))
+    block = [l for l in lines[start + 1:] if l.strip() and not l.startswith("Use --debug")]
+    key = block[-1] if block else lines[start].rsplit(">: ", 1)[-1].rsplit("): ", 1)[-1]
     ok = key.strip() in compat_err
     print(("agree" if ok else "DIFFER") + f": helm fails: {key.strip()}")
     if not ok:

@@ -5,8 +5,12 @@
 //! Order = the order Helm renders the templates in (deeper paths first, then
 //! reverse-alphabetical: `orchestration/` before `common/ingress-grpc.yaml`
 //! before `common/constraints.tpl`), then file order inside constraints.tpl.
+//! Templates not modelled here (e.g. Web Modeler's required mail settings)
+//! can fail earlier in a real render.
 
 use serde_json::Value;
+
+use crate::yaml::value::get_path;
 
 use super::gotpl::{self, TplError};
 use super::version::ChartVersion;
@@ -25,8 +29,6 @@ enum Cond {
     HasKey(&'static [&'static str], &'static str),
     /// `and (hasKey .Values.<path> "<mid>") (hasKey .Values.<path>.<mid> "<key>")`.
     HasKey2(&'static [&'static str], &'static str, &'static str),
-    /// `eq (kindOf .Values.a.b) "string"`.
-    KindString(&'static [&'static str]),
     /// `and (not .Values.a) .Values.b`.
     NotAnd(&'static [&'static str], &'static [&'static str]),
     /// Anything else.
@@ -196,8 +198,8 @@ fn rules() -> Vec<Rule> {
              API's for multi-region failover/failback operations. More details: \
              https://docs.camunda.io/docs/self-managed/operational-guides/multi-region/dual-region-operational-procedure/",
         )),
-        rule(None, KindString(&["global", "elasticsearch", "url"]), &["global", "elasticsearch", "url"],
-            Renamed("global.elasticsearch.url: \"\" (string)", "global.elasticsearch.url: {} (dict)")),
+        // (constraints.tpl also renames a string `global.elasticsearch.url`, but the
+        // schema refuses that before any template runs: see `schema`.)
         rule(None, Field(&["global", "elasticsearch", "protocol"]), &["global", "elasticsearch", "protocol"],
             Renamed("global.elasticsearch.protocol", "global.elasticsearch.url.protocol")),
         rule(None, Field(&["global", "elasticsearch", "host"]), &["global", "elasticsearch", "host"],
@@ -234,7 +236,6 @@ fn eval(cond: Cond, v: &Value) -> Result<bool, TplError> {
             let m = gotpl::as_map_arg(gotpl::field_chain(v, p)?)?;
             Ok(m.contains_key(mid) && gotpl::as_map_arg(m.get(mid))?.contains_key(key))
         }
-        Cond::KindString(p) => gotpl::field_chain(v, p).map(|x| matches!(x, Some(Value::String(_)))),
         Cond::NotAnd(not, and) => {
             Ok(!gotpl::truthy(gotpl::field_chain(v, not)?) && gotpl::truthy(gotpl::field_chain(v, and)?))
         }
@@ -254,6 +255,26 @@ fn message(msg: Msg) -> String {
         ),
         Msg::Text(t) => t.to_string(),
     }
+}
+
+/// Helm checks the values against the chart's values.schema.json before any
+/// template runs. Of the schema, only what 8.7 values are known to break is
+/// checked here: `global.elasticsearch.url` was a string in older charts.
+pub fn schema(before: &Value) -> Vec<Failure> {
+    let url = get_path(before, &["global", "elasticsearch", "url"]);
+    let given = match url {
+        None | Some(Value::Object(_)) | Some(Value::Null) => return Vec::new(),
+        Some(Value::String(_)) => "string",
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(n)) if n.is_f64() => "number",
+        Some(Value::Number(_)) => "integer",
+        Some(Value::Array(_)) => "array",
+    };
+    let message = format!(
+        "values don't meet the specifications of the schema(s) in the following chart(s):\ncamunda-platform:\n\
+         - global.elasticsearch.url: Invalid type. Expected: object, given: {given}"
+    );
+    vec![Failure::chart(FailureSource::Schema, &["global", "elasticsearch", "url"], message)]
 }
 
 /// The failures of the templates rendered after the layer, in render order;

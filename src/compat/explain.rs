@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::gotpl;
 use super::layer::{Facts, Outcome, FREEFORM, GATEWAY_SERVICE, GATEWAY_TOP};
 use super::redact;
-use super::version::ChartVersion;
+use super::version::{ChartVersion, HelmVersion, Mergo};
 use crate::values::Sources;
 use crate::yaml::{self, scalar::render_scalar, value::get_path};
 
@@ -85,16 +85,18 @@ struct Ctx<'a> {
     after: &'a Value,
     facts: &'a Facts,
     version: ChartVersion,
+    helm: HelmVersion,
     notes: Vec<Note>,
 }
 
-pub fn explain(sources: &Sources, outcome: &Outcome, version: ChartVersion) -> Vec<Note> {
+pub fn explain(sources: &Sources, outcome: &Outcome, version: ChartVersion, helm: HelmVersion) -> Vec<Note> {
     let mut cx = Ctx {
         user: &sources.merged,
         before: &outcome.before,
         after: &outcome.after,
         facts: &outcome.facts,
         version,
+        helm,
         notes: Vec::new(),
     };
     let mut leaves = Vec::new();
@@ -224,6 +226,19 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
             join(p), join(target), show_opt(target, actual.as_ref())
         ));
         return;
+    }
+    if cx.helm.mergo() == Mergo::Legacy {
+        // Old mergo leaves a non-empty non-map alone where the old key has a map.
+        let blocked = (1..=target.len()).find(|n| get_path(cx.after, &target[..*n]).is_some_and(|v| !v.is_object()));
+        if let Some(n) = blocked.filter(|n| *n < target.len() || u.is_object()) {
+            let at = &target[..n];
+            cx.note(Severity::Dropped, p, format!(
+                "{}: {} is ignored: with Helm {} a mapping does not replace {} ({}, {})",
+                join(p), show(p, u), cx.helm, join(at), kind(get_path(cx.after, at).unwrap_or(&Value::Null)),
+                show(at, get_path(cx.after, at).unwrap_or(&Value::Null))
+            ));
+            return;
+        }
     }
     let cause = overwritten_by(cx, target).unwrap_or_else(|| "a later step of the layer".into());
     cx.note(Severity::Dropped, p, format!(
@@ -506,10 +521,11 @@ fn own_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
     }
     let Some(cause) = overwritten_by(cx, p) else { return };
     let severity = if p.last() == Some(&"javaOpts") { Severity::Changed } else { Severity::Dropped };
-    cx.note(severity, p, format!(
-        "{}: {} is overridden: it becomes {} from {cause}",
-        join(p), show(p, u), show(p, after.unwrap_or(&Value::Null))
-    ));
+    let text = match after {
+        Some(a) => format!("{}: {} is overridden: it becomes {} from {cause}", join(p), show(p, u), show(p, a)),
+        None => format!("{}: {} is lost: {cause}", join(p), show(p, u)),
+    };
+    cx.note(severity, p, text);
 }
 
 /// Effects not tied to one key the user set.
@@ -540,7 +556,7 @@ fn layer_effects(cx: &mut Ctx) {
                 ""
             };
             cx.note(if broken { Severity::Breaks } else { Severity::Changed }, &["zeebeGateway", "ingress"], format!(
-                "zeebeGateway.ingress replaces orchestration.ingress as a whole, so these 13.x defaults are lost: {}{tail}",
+                "zeebeGateway.ingress replaces orchestration.ingress as a whole, so these settings are lost: {}{tail}",
                 lost.join(", ")
             ));
         }

@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use super::version::Mergo;
+
 pub use crate::yaml::value::truthy;
 
 /// A template evaluation error, worded as Go's text/template words it.
@@ -60,14 +62,11 @@ pub fn paren_chain<'v>(root: Option<&'v Value>, path: &[&str]) -> Result<Option<
 }
 
 /// `eq X "literal"` as Go templates compare: nil is simply unequal; a string
-/// compares; anything else cannot be compared with a string.
+/// compares; anything else (number, bool, list, map) cannot be compared with a string.
 pub fn eq_str(v: Option<&Value>, lit: &str) -> Result<bool, TplError> {
     match v {
         None | Some(Value::Null) => Ok(false),
         Some(Value::String(s)) => Ok(s == lit),
-        Some(Value::Array(_)) | Some(Value::Object(_)) => {
-            Err(TplError("error calling eq: invalid type for comparison".into()))
-        }
         Some(_) => Err(TplError("error calling eq: incompatible types for comparison".into())),
     }
 }
@@ -96,16 +95,31 @@ pub fn as_map_arg(v: Option<&Value>) -> Result<&Map<String, Value>, TplError> {
 /// sprig `mergeOverwrite dst src` (mergo `WithOverride`) on Helm values:
 /// a map merges into a map key by key (keys only in `dst` survive); anything
 /// else from `src` replaces what `dst` has: scalars (also `false`, `""`, `0`),
-/// explicit nulls, and lists (an empty list too). On a type clash `src` wins.
-/// Checked against Helm's own sprig with tests/compat_helm_semantics.rs.
-pub fn merge_overwrite(dst: &mut Map<String, Value>, src: &Map<String, Value>) {
+/// explicit nulls, and lists (an empty list too). On a type clash `src` wins,
+/// except that with Helm < 3.16 (`Mergo::Legacy`) a map from `src` leaves a
+/// non-empty non-map in `dst` alone. Checked against both Helm builds in
+/// tests/compat_helm_semantics.rs.
+pub fn merge_overwrite(dst: &mut Map<String, Value>, src: &Map<String, Value>, mergo: Mergo) {
     for (k, sv) in src {
         match (dst.get_mut(k), sv) {
-            (Some(Value::Object(dm)), Value::Object(sm)) => merge_overwrite(dm, sm),
+            (Some(Value::Object(dm)), Value::Object(sm)) => merge_overwrite(dm, sm, mergo),
+            (Some(dv), Value::Object(_)) if mergo == Mergo::Legacy && !go_empty(dv) => {}
             _ => {
                 dst.insert(k.clone(), sv.clone());
             }
         }
+    }
+}
+
+/// mergo's `isEmptyValue`: nil, false, 0, "" and empty collections.
+fn go_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
     }
 }
 
@@ -135,7 +149,10 @@ mod tests {
     fn merge_rules() {
         let mut dst = obj(json!({"a": {"x": 1, "y": 2}, "l": [1, 2], "s": "new", "m": {"k": 1}, "keep": true}));
         let src = obj(json!({"a": {"x": 9}, "l": [], "s": {"now": "map"}, "m": "scalar", "n": null}));
-        merge_overwrite(&mut dst, &src);
+        let mut legacy = dst.clone();
+        merge_overwrite(&mut dst, &src, Mergo::V1);
+        merge_overwrite(&mut legacy, &src, Mergo::Legacy);
+        assert_eq!(legacy["s"], json!("new"), "Helm < 3.16 keeps a non-empty scalar under an old map");
         assert_eq!(
             Value::Object(dst),
             json!({"a": {"x": 9, "y": 2}, "l": [], "s": {"now": "map"}, "m": "scalar", "keep": true, "n": null})
@@ -145,7 +162,7 @@ mod tests {
     #[test]
     fn empty_src_map_keeps_dst_map() {
         let mut dst = obj(json!({"podAnnotations": {"x": "y"}}));
-        merge_overwrite(&mut dst, &obj(json!({"podAnnotations": {}})));
+        merge_overwrite(&mut dst, &obj(json!({"podAnnotations": {}})), Mergo::V1);
         assert_eq!(dst["podAnnotations"], json!({"x": "y"}));
     }
 
@@ -166,6 +183,6 @@ mod tests {
         assert!(!eq_str(None, "800m").unwrap());
         assert_eq!(eq_str(Some(&json!(2)), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
         assert_eq!(eq_str(Some(&json!(true)), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
-        assert_eq!(eq_str(Some(&json!({})), "800m").unwrap_err().0, "error calling eq: invalid type for comparison");
+        assert_eq!(eq_str(Some(&json!({})), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
     }
 }

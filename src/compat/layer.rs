@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::defaults::RESOURCES_12X;
 use super::gotpl::{self, TplError};
-use super::version::ChartVersion;
+use super::version::{ChartVersion, HelmVersion};
 use super::{Failure, FailureSource};
 
 /// The old components Block B checks, in the chart's order.
@@ -40,6 +40,7 @@ pub const AUTH_MERGES: [(&str, &str); 2] = [("orchestration", "orchestration"), 
 #[derive(Debug, Clone)]
 pub struct Options {
     pub version: ChartVersion,
+    pub helm: HelmVersion,
     pub all_errors: bool,
 }
 
@@ -170,7 +171,7 @@ fn merge_zeebe(run: &mut Run) -> Result<(), Halt> {
     match gotpl::as_map_arg(run.v.get("orchestration")) {
         Ok(_) => {
             let dst = run.v.get_mut("orchestration").and_then(Value::as_object_mut).expect("checked");
-            gotpl::merge_overwrite(dst, &zeebe);
+            gotpl::merge_overwrite(dst, &zeebe, run.opts.helm.mergo());
         }
         Err(e) => return run.fail(&["orchestration"], e),
     }
@@ -277,7 +278,7 @@ fn merge_auth(run: &mut Run, from: &'static str, to: &'static str) -> Result<(),
     }
     let src: Map<String, Value> = src.as_object().cloned().expect("checked");
     let mut merged = gotpl::field_chain(&run.v, &oidc_path).ok().flatten().and_then(Value::as_object).cloned().expect("checked");
-    gotpl::merge_overwrite(&mut merged, &src);
+    gotpl::merge_overwrite(&mut merged, &src, run.opts.helm.mergo());
     set(run, &[to, "security", "authentication"], "oidc", Value::Object(merged), &["global", "identity", "auth", from])?;
     run.facts.auth_merged.push(from);
     Ok(())

@@ -8,7 +8,7 @@ mod constraints;
 mod defaults;
 mod emit;
 mod explain;
-mod gotpl;
+pub mod gotpl;
 mod layer;
 mod redact;
 mod version;
@@ -23,7 +23,7 @@ use crate::values::Sources;
 use crate::yaml::{self, value::coalesce_with_defaults};
 
 pub use explain::{Note, Severity};
-pub use version::ChartVersion;
+pub use version::{ChartVersion, HelmVersion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
@@ -47,6 +47,9 @@ pub struct CompatArgs {
     /// The 13.x chart release to emulate (behaviour changed in 13.2.0, 13.4.0, 13.4.1 and 13.12.3).
     #[arg(long, value_name = "VERSION", default_value_t = version::LATEST)]
     pub chart_version: ChartVersion,
+    /// The Helm client that will render: before 3.16 sprig's merge keeps a non-map value where the old key has a map.
+    #[arg(long, value_name = "VERSION", default_value_t = HelmVersion::DEFAULT)]
+    pub helm_version: HelmVersion,
     /// List every render failure, not only the first one (Helm stops at the first).
     #[arg(long)]
     pub all_errors: bool,
@@ -61,6 +64,7 @@ pub struct CompatArgs {
 /// Which chart template a failure comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureSource {
+    Schema,
     Compat,
     SecondaryStorage,
     IngressGrpc,
@@ -70,8 +74,9 @@ pub enum FailureSource {
 impl FailureSource {
     pub fn template(self) -> &'static str {
         match self {
+            FailureSource::Schema => "values.schema.json",
             FailureSource::Compat => "templates/z/1/2/3/4/5/6/7/8/z_compatibility_helpers.tpl",
-            FailureSource::SecondaryStorage => "templates/orchestration/configmap-unified.yaml",
+            FailureSource::SecondaryStorage => "templates/orchestration/statefulset.yaml",
             FailureSource::IngressGrpc => "templates/common/ingress-grpc.yaml",
             FailureSource::Constraints => "templates/common/constraints.tpl",
         }
@@ -103,6 +108,7 @@ impl Failure {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub version: ChartVersion,
+    pub helm: HelmVersion,
     /// Effective `orchestration`, `connectors`, `global` (not redacted); `None`
     /// when the layer's own mapping fails, so no template would receive values.
     pub effective: Option<Value>,
@@ -119,15 +125,16 @@ impl Report {
 }
 
 /// Emulate the layer on user values (several files merged as Helm merges them).
-pub fn emulate(sources: &Sources, version: ChartVersion) -> Report {
+pub fn emulate(sources: &Sources, version: ChartVersion, helm: HelmVersion) -> Report {
     let coalesced = coalesce_with_defaults(&sources.merged, &defaults::chart_13x(version));
-    let outcome = layer::apply(coalesced, &layer::Options { version, all_errors: true });
-    let mut failures = outcome.failures.clone();
+    let outcome = layer::apply(coalesced, &layer::Options { version, helm, all_errors: true });
+    let mut failures = constraints::schema(&outcome.before);
+    failures.extend(outcome.failures.iter().cloned());
     failures.extend(constraints::check(&outcome.after, version, true));
     failures.dedup_by(|a, b| a.key == b.key && a.message == b.message);
-    let notes = explain::explain(sources, &outcome, version);
+    let notes = explain::explain(sources, &outcome, version, helm);
     let effective = outcome.mapped.then(|| printed(&outcome.after));
-    Report { version, effective, failures, notes }
+    Report { version, helm, effective, failures, notes }
 }
 
 /// The top-level keys `compat` prints, from the values after the layer.
@@ -143,7 +150,7 @@ fn printed(after: &Value) -> Value {
 
 pub fn run(args: CompatArgs) -> Result<Exit> {
     let sources = Sources::read(&args.files)?;
-    let report = emulate(&sources, args.chart_version);
+    let report = emulate(&sources, args.chart_version, args.helm_version);
     let stderr = &mut std::io::stderr().lock();
 
     let shown = if args.all_errors { report.failures.len() } else { report.failures.len().min(1) };
@@ -170,6 +177,9 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
         if masked > 0 {
             writeln!(stderr, "compat: {masked} secret value(s) printed as {}", redact::MASK)?;
         }
+        if !report.failures.is_empty() {
+            writeln!(stderr, "compat: stdout shows the values the layer computed before the render stops")?;
+        }
     }
     writeln!(stderr, "{}", summary(&report, args.explain))?;
     Ok(if report.refused() { Exit::Refused } else { Exit::Ok })
@@ -182,12 +192,11 @@ fn describe_failure(sources: &Sources, report: &Report, f: &Failure) -> String {
         None => yaml::join_path(&key),
     };
     let what = if f.template_error { "a template error" } else { "this error" };
-    format!(
-        "compat: chart {} would fail to render {} with {what}, caused by {at}:\n{}",
-        report.version,
-        f.source.template(),
-        f.message
-    )
+    let step = match f.source {
+        FailureSource::Schema => format!("would refuse the values ({})", f.source.template()),
+        _ => format!("would fail to render {}", f.source.template()),
+    };
+    format!("compat: chart {} {step} with {what}, caused by {at}:\n{}", report.version, f.message)
 }
 
 fn summary(report: &Report, explained: bool) -> String {

@@ -68,6 +68,56 @@ impl FromStr for ChartVersion {
     }
 }
 
+/// The Helm client that renders. Helm 3.16.0 moved to sprig 3.3.0, whose
+/// `mergeOverwrite` is dario.cat/mergo 1.0.1; before, mergo 0.3.12/0.3.13
+/// kept a non-empty non-map value where the old key had a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HelmVersion {
+    pub major: u64,
+    pub minor: u64,
+}
+
+/// How sprig's `mergeOverwrite` treats a map from `src` over a non-map in `dst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mergo {
+    /// dario.cat/mergo 1.0 (Helm >= 3.16): the map replaces it.
+    V1,
+    /// imdario/mergo 0.3.12-0.3.13 (Helm < 3.16): a non-empty non-map stays.
+    Legacy,
+}
+
+impl HelmVersion {
+    pub const DEFAULT: HelmVersion = HelmVersion { major: 3, minor: 17 };
+
+    pub fn mergo(self) -> Mergo {
+        if (self.major, self.minor) < (3, 16) {
+            Mergo::Legacy
+        } else {
+            Mergo::V1
+        }
+    }
+}
+
+impl fmt::Display for HelmVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl FromStr for HelmVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().trim_start_matches('v');
+        let mut parts = t.split('.');
+        let num = |p: Option<&str>| p.and_then(|x| x.parse::<u64>().ok());
+        match (num(parts.next()), num(parts.next()), parts.next().map(|p| p.parse::<u64>().is_ok()), parts.next()) {
+            (Some(major @ 3..=4), Some(minor), None | Some(true), None) => Ok(HelmVersion { major, minor }),
+            _ => Err(format!("{s}: expected a Helm 3 or 4 release like 3.17 or 3.15.4")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +134,14 @@ mod tests {
         assert!("13.0.0-alpha8".parse::<ChartVersion>().is_err());
         assert!("13.1".parse::<ChartVersion>().is_err());
         assert_eq!(LATEST.to_string(), "13.12.7");
+    }
+
+    #[test]
+    fn helm_versions() {
+        assert_eq!("3.15.4".parse::<HelmVersion>().unwrap().mergo(), Mergo::Legacy);
+        assert_eq!("v3.16.0".parse::<HelmVersion>().unwrap().mergo(), Mergo::V1);
+        assert_eq!("4.0".parse::<HelmVersion>().unwrap().mergo(), Mergo::V1);
+        assert!("2.17.0".parse::<HelmVersion>().is_err());
+        assert!("3".parse::<HelmVersion>().is_err());
     }
 }
