@@ -7,5 +7,6 @@ pub mod compat;
 pub mod error;
 pub mod exit;
 pub mod migrate;
+pub mod output;
 pub mod values;
 pub mod yaml;

@@ -1,15 +1,241 @@
-//! `migrate`: 8.7 values -> 8.8 values (being built).
+//! `migrate`: 8.7 values in, 8.8 values out, as a filter.
+//!
+//! With one input (a file or stdin) the result goes to stdout or `-o FILE`.
+//! With several inputs (Helm's `-f a -f b` order), `-o`/stdout gets one merged
+//! result, while `--out-dir`/`--in-place` rewrite each file on its own; every
+//! decision is taken on the merged view either way, as Helm would merge them.
 
-use anyhow::Result;
+pub mod engine;
+pub mod report;
+pub mod rules;
 
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+use self::engine::Engine;
+use self::report::{ItemKind, Report};
+use crate::error::{InputError, Refused};
 use crate::exit::Exit;
+use crate::output::{self, Color};
+use crate::values::{Source, Sources};
+use crate::yaml::edit::{EditDoc, Policy};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Exit codes: 0 migrated; 3 migrated, with manual steps or keys left for later in the report; \
+4 refused (a blocker); 5 bad input; 2 usage; 1 other failure.")]
 pub struct MigrateArgs {
-    /// Values files in Helm's `-f` order; none or `-` reads stdin.
+    /// Values files in Helm's `-f` order; none, or `-`, reads stdin.
     pub files: Vec<String>,
+    /// Write the (merged) result to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all = ["out_dir", "in_place"])]
+    pub output: Option<PathBuf>,
+    /// Rewrite each input file separately into DIR (same file names).
+    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    pub out_dir: Option<PathBuf>,
+    /// Rewrite each input file in place (atomically).
+    #[arg(long)]
+    pub in_place: bool,
+    /// Write the report as JSON to FILE (one entry for every input leaf).
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Show a unified diff of old against new values. Without -o/--out-dir/--in-place
+    /// the diff is printed instead of the values (a preview).
+    #[arg(long)]
+    pub diff: bool,
+    /// Colour the diff: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// Do not print the report on stderr (errors still are).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the key rules as a Markdown table and exit.
+    #[arg(long, exclusive = true)]
+    pub list_rules: bool,
 }
 
-pub fn run(_args: MigrateArgs) -> Result<Exit> {
-    anyhow::bail!("`migrate` is not available in this build yet")
+/// One migrated output.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Index of the input it came from in `Sources::files` (`None` for the merged result of several files).
+    pub input: Option<usize>,
+    pub original: String,
+    pub text: String,
+}
+
+/// What `migrate_values` produces: the outputs, the report (decided on the
+/// merged view), and the migrated values as Helm will read them.
+#[derive(Debug, Clone)]
+pub struct Migrated {
+    pub outputs: Vec<Output>,
+    pub report: Report,
+    /// The merged 8.8 values as text (equal to the single output when there is one).
+    pub merged_text: String,
+}
+
+impl Migrated {
+    /// The migrated values as Helm will read them.
+    pub fn values(&self) -> Result<Value> {
+        Ok(Source::from_text("<migrated>", None, self.merged_text.clone())
+            .context("the migrated values do not parse (a bug: please report it with the input)")?
+            .value)
+    }
+
+    pub fn exit(&self) -> Exit {
+        if self.report.has(ItemKind::Blocker) {
+            Exit::Refused
+        } else if self.report.has(ItemKind::Manual) || self.report.has(ItemKind::Pending) {
+            Exit::ManualSteps
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+/// Migrate `sources` (Camunda 8.7 -> 8.8). With `per_file`, one output per input.
+pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
+    let engine = Engine { rules: rules::CAMUNDA, sources };
+    engine.check_shapes()?;
+    for f in &sources.files {
+        for d in &f.doc.duplicates {
+            eprintln!(
+                "helm-camunda-upgrade: warning: {}:{}: duplicate key {} (first at line {}); Helm uses the last one",
+                f.name,
+                d.second.line + 1,
+                d.path,
+                d.first.line + 1
+            );
+        }
+    }
+    let merged_src = merged_source(sources)?;
+    let locate = |path: &[String]| sources.origin(&path.iter().map(String::as_str).collect::<Vec<_>>());
+    let merged = engine.migrate_doc(&merged_src, true, &locate)?;
+    let outputs = if per_file && sources.files.len() > 1 {
+        let mut outs = Vec::new();
+        for (i, f) in sources.files.iter().enumerate() {
+            let r = engine.migrate_doc(f, i == 0, &locate)?;
+            outs.push(Output { input: Some(i), original: f.text.clone(), text: r.text });
+        }
+        outs
+    } else {
+        let input = (sources.files.len() == 1).then_some(0);
+        vec![Output { input, original: merged_src.text.clone(), text: merged.text.clone() }]
+    };
+    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text })
+}
+
+/// Several files overlaid into one text, as Helm merges them (later files win).
+fn merged_source(sources: &Sources) -> Result<std::borrow::Cow<'_, Source>> {
+    if sources.files.len() == 1 {
+        return Ok(std::borrow::Cow::Borrowed(&sources.files[0]));
+    }
+    let first = &sources.files[0];
+    let mut ed = EditDoc::new(&first.text, &first.doc);
+    for f in &sources.files[1..] {
+        let mut other = EditDoc::new(&f.text, &f.doc);
+        for e in other.take_root_entries() {
+            ed.merge(&[], e, Policy::Incoming);
+        }
+    }
+    let names: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
+    Ok(std::borrow::Cow::Owned(Source::from_text(&names.join("+"), None, ed.render())?))
+}
+
+pub fn run(args: MigrateArgs) -> Result<Exit> {
+    if args.list_rules {
+        print!("{}", rules::markdown_table(rules::CAMUNDA));
+        return Ok(Exit::Ok);
+    }
+    let reads_stdin = args.files.is_empty() || args.files.iter().any(|f| f == "-");
+    if args.in_place && reads_stdin {
+        anyhow::bail!(InputError { location: crate::values::loc("<stdin>", None), key: None, message: "--in-place needs files, not stdin".into() });
+    }
+    if args.out_dir.is_some() && reads_stdin {
+        anyhow::bail!(InputError { location: crate::values::loc("<stdin>", None), key: None, message: "--out-dir needs files, not stdin".into() });
+    }
+    if let Some(o) = &args.output {
+        for f in &args.files {
+            if f != "-" && same_file(Path::new(f), o) {
+                anyhow::bail!(Refused(format!("-o {} would overwrite the input; use --in-place to rewrite it", o.display())));
+            }
+        }
+    }
+    let sources = Sources::read(&args.files)?;
+    let per_file = args.out_dir.is_some() || args.in_place;
+    let migrated = migrate_values(&sources, per_file)?;
+    let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
+
+    if let Some(path) = &args.report_json {
+        output::write_atomic(path, migrated.report.to_json("camunda-8.7-to-8.8", &inputs).as_bytes(), None)?;
+    }
+    if !args.quiet {
+        let title = format!("helm-camunda-upgrade: migrate {} (Camunda 8.7 -> 8.8)", inputs.join(", "));
+        eprint!("{}", migrated.report.render_text(&title));
+    }
+    let exit = migrated.exit();
+    if exit == Exit::Refused {
+        anyhow::bail!(Refused(format!(
+            "nothing written: {} blocker(s) listed above must be resolved first",
+            migrated.report.count(ItemKind::Blocker)
+        )));
+    }
+
+    let color = args.color.enabled(std::io::stdout().is_terminal());
+    let mut stdout = std::io::stdout().lock();
+    let diff_text = |o: &Output| {
+        let name = o.input.map_or_else(|| inputs.join("+"), |i| sources.files[i].name.clone());
+        output::unified_diff(&o.original, &o.text, &name, color)
+    };
+    if args.out_dir.is_some() {
+        let mut names = std::collections::HashSet::new();
+        for f in &sources.files {
+            let name = f.path.as_ref().and_then(|p| p.file_name()).map(|n| n.to_os_string());
+            if !names.insert(name.clone()) {
+                anyhow::bail!(Refused(format!("two inputs are named {name:?}; --out-dir would write one over the other")));
+            }
+        }
+    }
+    if args.in_place || args.out_dir.is_some() {
+        for o in &migrated.outputs {
+            let src = &sources.files[o.input.expect("per-file outputs have inputs")];
+            let path = src.path.as_ref().expect("files, not stdin");
+            let dest = match &args.out_dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                    let name = path.file_name().context("input has no file name")?;
+                    let dest = dir.join(name);
+                    if same_file(path, &dest) {
+                        anyhow::bail!(Refused(format!("--out-dir {} would overwrite the input {}; use --in-place", dir.display(), src.name)));
+                    }
+                    dest
+                }
+                None => path.clone(),
+            };
+            output::write_atomic(&dest, o.text.as_bytes(), Some(path))?;
+            if args.diff {
+                stdout.write_all(diff_text(o).as_bytes())?;
+            }
+        }
+    } else if let Some(path) = &args.output {
+        let o = &migrated.outputs[0];
+        output::write_atomic(path, o.text.as_bytes(), None)?;
+        if args.diff {
+            stdout.write_all(diff_text(o).as_bytes())?;
+        }
+    } else {
+        let o = &migrated.outputs[0];
+        let bytes = if args.diff { diff_text(o) } else { o.text.clone() };
+        stdout.write_all(bytes.as_bytes()).context("writing to stdout")?;
+    }
+    stdout.flush().ok();
+    Ok(exit)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }

@@ -6,6 +6,7 @@
 //! - `value`: plain values as Helm sees them (merge keys, aliases under a budget,
 //!   Helm's merging of several files).
 
+pub mod edit;
 pub mod scalar;
 pub mod tree;
 pub mod value;

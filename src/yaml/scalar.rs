@@ -135,7 +135,7 @@ fn yaml12_non_string(s: &str) -> bool {
         || s.starts_with("0o")
         || s.starts_with("0x")
         || s.to_ascii_lowercase().trim_start_matches(['+', '-']) == ".inf"
-        || s.to_ascii_lowercase() == ".nan"
+        || s.eq_ignore_ascii_case(".nan")
 }
 
 /// Does `s` need quotes to be read back as the same string by Helm (YAML 1.1)

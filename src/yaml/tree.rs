@@ -149,6 +149,7 @@ impl fmt::Display for ParseError {
 #[derive(Debug, Clone)]
 pub struct Duplicate {
     pub path: String,
+    pub parts: Vec<String>,
     pub first: Pos,
     pub second: Pos,
 }
@@ -188,7 +189,16 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
 }
 
 enum Frame {
-    Map { start: Pos, anchor: Option<usize>, tag: Option<String>, flow: bool, entries: Vec<Entry>, pending_key: Option<(String, Pos)> },
+    Map {
+        start: Pos,
+        anchor: Option<usize>,
+        tag: Option<String>,
+        flow: bool,
+        entries: Vec<Entry>,
+        pending_key: Option<(String, Pos)>,
+        /// Index of keys, for large mappings (duplicate checks stay linear overall).
+        index: HashMap<String, Pos>,
+    },
     Seq { start: Pos, anchor: Option<usize>, tag: Option<String>, flow: bool, items: Vec<Node> },
 }
 
@@ -237,8 +247,10 @@ impl<'a> Builder<'a> {
         let end = Pos::from_marker(&span.end);
         let mut last = end.line;
         if matches!(style, Style::Literal | Style::Folded) {
-            // Block scalars end after their final line break.
-            if end.col == 0 && last > start {
+            // Block scalars end where the next token starts (often the next
+            // key's line): that line is not theirs.
+            let at_line_start = self.lines.get(last).is_none_or(|l| end.col <= l.len() - l.trim_start().len());
+            if at_line_start && last > start {
                 last -= 1;
             }
             while last > start && self.lines.get(last).is_none_or(|l| l.trim().is_empty()) {
@@ -290,6 +302,7 @@ impl<'a> Builder<'a> {
                         flow,
                         entries: Vec::new(),
                         pending_key: None,
+                        index: HashMap::new(),
                     });
                 }
                 Event::SequenceStart(anchor, tag) => {
@@ -343,7 +356,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn path_of_stack(&self) -> String {
+    fn path_of_stack(&self) -> Vec<String> {
         let mut parts = Vec::new();
         for f in &self.stack {
             match f {
@@ -352,7 +365,7 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-        crate::yaml::join_path(&parts)
+        parts
     }
 
     fn push_node(&mut self, node: Node, pos: Pos) -> Result<(), ParseError> {
@@ -371,13 +384,17 @@ impl<'a> Builder<'a> {
                 return Err(self.err(pos, "alias refers to an unknown anchor"));
             }
         }
-        let path = self.path_of_stack();
+        // The key path is only needed to report a duplicate key; build it only then.
+        let duplicate_path = match self.stack.last() {
+            Some(Frame::Map { index, pending_key: Some((key, _)), .. }) if index.contains_key(key) => Some(self.path_of_stack()),
+            _ => None,
+        };
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map { entries, pending_key, index, .. }) => match pending_key.take() {
                 None => {
                     let key = match &node.kind {
                         Kind::Scalar { value, .. } => value.clone(),
@@ -387,9 +404,11 @@ impl<'a> Builder<'a> {
                     *pending_key = Some((key, node.start));
                 }
                 Some((key, key_pos)) => {
-                    if let Some(prev) = entries.iter().find(|e| e.key == key) {
-                        let first = prev.key_pos;
-                        self.duplicates.push(Duplicate { path, first, second: key_pos });
+                    if let Some(first) = index.get(&key).copied() {
+                        let path = duplicate_path.unwrap_or_default();
+                        self.duplicates.push(Duplicate { path: crate::yaml::join_path(&path), parts: path, first, second: key_pos });
+                    } else {
+                        index.insert(key.clone(), key_pos);
                     }
                     entries.push(Entry { key, key_pos, value: node });
                 }

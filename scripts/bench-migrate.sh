@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark `migrate` on a generated ~100 KB Camunda 8.7 values file, against
+# `cat` and `yq` (if installed) on the same input in the same run.
+# Usage: scripts/bench-migrate.sh [runs]   (default 30; prints medians in ms)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-30}
+cargo build --release --quiet
+bin=target/release/helm-camunda-upgrade
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+python3 - "$work/values.yaml" <<'PY'
+import sys
+out = ["# Generated 8.7 values for the migrate benchmark."]
+out += ["global:", "  ingress:", "    enabled: true", "    host: camunda.example.com"]
+out += ["zeebe:", "  enabled: true", "  clusterSize: 3", "  partitionCount: 6", "  javaOpts: -Xmx2g -XX:HeapDumpPath=/usr/local/zeebe/data",
+        "  image:", "    repository: camunda/zeebe", "    tag: 8.7.21", "  resources:", "    requests:", "      cpu: 800m", "      memory: 1200Mi",
+        "  podLabels:"]
+out += [f"    label-{i}: value-{i}  # label {i}" for i in range(800)]
+out += ["zeebeGateway:", "  contextPath: /zeebe", "  service:", "    restPort: 8088", "  podAnnotations:"]
+out += [f"    annotation-{i}: \"on\"" for i in range(800)]
+out += ["operate:", "  enabled: true", "  contextPath: /operate"]
+for c in range(130):
+    out += [f"extraComponent{c}:", "  # a component the migration leaves alone", "  enabled: yes", "  settings:"]
+    out += [f"    key{i}: value {i}" for i in range(20)]
+text = "\n".join(out) + "\n"
+open(sys.argv[1], "w").write(text)
+PY
+size=$(wc -c < "$work/values.yaml")
+median() { # command...
+  local t=()
+  for _ in $(seq "$runs"); do
+    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+    t+=($(( (e - s) / 1000 )))
+  done
+  printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+echo "input: $size bytes, $(wc -l < "$work/values.yaml") lines; median of $runs runs (wall, ms)"
+printf '%-34s %8s ms\n' "cat" "$(median cat "$work/values.yaml")"
+if command -v yq >/dev/null 2>&1; then
+  printf '%-34s %8s ms\n' "yq . (parse + re-emit)" "$(median yq . "$work/values.yaml")"
+else
+  echo "yq                                  (not installed; apt-get install yq for this baseline)"
+fi
+printf '%-34s %8s ms\n' "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$work/values.yaml")"
+printf '%-34s %8s ms\n' "helm-camunda-upgrade migrate --diff" "$(median "$bin" migrate -q --diff "$work/values.yaml")"
