@@ -99,13 +99,16 @@ fn yaml_and_json_outputs_agree_and_yaml_reads_back_under_helm_rules() {
 
 #[test]
 fn secrets_are_masked() {
-    let values = "global:\n  elasticsearch:\n    auth: {username: elastic, password: hunter2}\n  license: {key: LICENSE-123}\n\
+    let values = "global:\n  elasticsearch:\n    auth: {username: elastic, password: hunter2}\n\
+                  orchestration:\n  security: {authentication: {oidc: {secret: {inlineSecret: s3cr3t}}}}\n\
                   zeebe:\n  enabled: true\n  env: []\n  podAnnotations: {note: x}\n";
     let run = compat_stdin(values, &["--explain"]);
-    assert!(!run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"));
-    assert!(!run.stdout.contains("LICENSE-123") && !run.stderr.contains("LICENSE-123"));
+    for secret in ["hunter2", "s3cr3t"] {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "{secret}");
+    }
     assert!(run.stdout.contains("password: <redacted>"), "{}", run.stdout);
-    assert!(run.stderr.contains("2 secret value(s) printed as <redacted>"), "{}", run.stderr);
+    assert!(run.stdout.contains("inlineSecret: <redacted>"), "{}", run.stdout);
+    assert!(run.stderr.contains("secret value(s) printed as <redacted>"), "{}", run.stderr);
 }
 
 #[test]

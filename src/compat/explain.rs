@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::gotpl;
 use super::layer::{Facts, Outcome, FREEFORM, GATEWAY_SERVICE, GATEWAY_TOP};
-use super::redact;
 use super::version::{ChartVersion, HelmVersion, Mergo};
+use crate::migrate::report::{is_secret_key, redact_deep};
 use crate::values::Sources;
 use crate::yaml::{self, scalar::render_scalar, value::get_path};
 
@@ -42,6 +42,8 @@ pub struct Note {
     pub severity: Severity,
     /// The user's key it is about.
     pub key: Vec<String>,
+    /// The 13.x key it concerns (empty when there is none).
+    pub target: Vec<String>,
     pub text: String,
 }
 
@@ -143,8 +145,10 @@ fn collect_leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>,
 }
 
 impl Ctx<'_> {
-    fn note(&mut self, severity: Severity, key: &[&str], text: String) {
-        self.notes.push(Note { severity, key: key.iter().map(|s| s.to_string()).collect(), text });
+    /// A note about the user's `key`, on the 13.x key `target` (empty: none).
+    fn note(&mut self, severity: Severity, key: &[&str], target: &[&str], text: String) {
+        let owned = |p: &[&str]| p.iter().map(|s| s.to_string()).collect();
+        self.notes.push(Note { severity, key: owned(key), target: owned(target), text });
     }
 
     /// Why a component's old keys are not mapped, or `None` if they are.
@@ -175,7 +179,7 @@ fn zeebe_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
         let broker = cx.after_at(&["orchestration", "profiles", "broker"]).cloned();
         if gotpl::truthy(broker.as_ref()) != gotpl::truthy(Some(u)) {
             let why = cx.gate_closed("zeebe").map(|r| format!(" because {r}")).unwrap_or_default();
-            cx.note(Severity::Dropped, p, format!(
+            cx.note(Severity::Dropped, p, &["orchestration", "profiles", "broker"], format!(
                 "{}: {} is ignored{why}; orchestration.profiles.broker is {}",
                 join(p), show(p, u), show_opt(&["broker"], broker.as_ref())
             ));
@@ -192,7 +196,7 @@ fn zeebe_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
     }
     if let ["resources", group, name] = rest {
         if let Some(r) = cx.facts.resets.iter().find(|r| r.group == *group && r.name == *name) {
-            cx.note(Severity::Dropped, p, format!(
+            cx.note(Severity::Dropped, p, &target, format!(
                 "{}: {} is the chart 12.x default, so the layer keeps {} at {}",
                 join(p), show(p, u), join(&target), show_opt(&target, Some(&r.restored))
             ));
@@ -202,7 +206,7 @@ fn zeebe_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
     if rest == ["javaOpts"] {
         if let Some((before, after)) = &cx.facts.java_opts {
             if before != after {
-                cx.note(Severity::Changed, p, format!(
+                cx.note(Severity::Changed, p, &["orchestration", "javaOpts"], format!(
                     "{}: every \"zeebe\" in it becomes \"camunda\": orchestration.javaOpts is {}",
                     join(p), show(p, &Value::String(after.clone()))
                 ));
@@ -221,7 +225,7 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         return;
     }
     if u.as_object().is_some_and(|m| m.is_empty()) && actual.as_ref().is_some_and(Value::is_object) {
-        cx.note(Severity::Dropped, p, format!(
+        cx.note(Severity::Dropped, p, target, format!(
             "{}: {{}} has no effect (an empty mapping merges into nothing); {} keeps {}",
             join(p), join(target), show_opt(target, actual.as_ref())
         ));
@@ -232,7 +236,7 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         let blocked = (1..=target.len()).find(|n| get_path(cx.after, &target[..*n]).is_some_and(|v| !v.is_object()));
         if let Some(n) = blocked.filter(|n| *n < target.len() || u.is_object()) {
             let at = &target[..n];
-            cx.note(Severity::Dropped, p, format!(
+            cx.note(Severity::Dropped, p, target, format!(
                 "{}: {} is ignored: with Helm {} a mapping does not replace {} ({}, {})",
                 join(p), show(p, u), cx.helm, join(at), kind(get_path(cx.after, at).unwrap_or(&Value::Null)),
                 show(at, get_path(cx.after, at).unwrap_or(&Value::Null))
@@ -241,7 +245,7 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         }
     }
     let cause = overwritten_by(cx, target).unwrap_or_else(|| "a later step of the layer".into());
-    cx.note(Severity::Dropped, p, format!(
+    cx.note(Severity::Dropped, p, target, format!(
         "{}: {} is overridden: {} is {} from {cause}",
         join(p), show(p, u), join(target), show(target, actual.as_ref().unwrap_or(&Value::Null))
     ));
@@ -259,7 +263,7 @@ fn meaning_changed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
             } else {
                 Severity::Changed
             };
-            cx.note(severity, p, format!(
+            cx.note(severity, p, target, format!(
                 "{}: {} becomes {t}: orchestration would run {img}, not the chart's 8.8 camunda/camunda image",
                 join(p), show(p, u)
             ));
@@ -267,22 +271,22 @@ fn meaning_changed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         ["service", "httpPort"] if p[0] == "zeebe" => {
             let mgmt = cx.after_at(&["orchestration", "service", "managementPort"]).cloned();
             let clash = mgmt.as_ref() == Some(u);
-            cx.note(if clash { Severity::Breaks } else { Severity::Changed }, p, format!(
+            cx.note(if clash { Severity::Breaks } else { Severity::Changed }, p, target, format!(
                 "{}: {} becomes {t}, which in 8.8 is the REST port (8.7's was the monitoring port){}",
                 join(p), show(p, u),
                 if clash { format!("; it now equals managementPort {}", show(p, u)) } else { String::new() }
             ));
         }
         _ => match (u, old) {
-            (Value::Null, Some(o)) if !o.is_null() => cx.note(Severity::Changed, p, format!(
+            (Value::Null, Some(o)) if !o.is_null() => cx.note(Severity::Changed, p, target, format!(
                 "{}: null overwrites {t}; the 13.x value {} is gone", join(p), show(target, o)
             )),
             (Value::Array(a), Some(Value::Array(o))) if a.is_empty() && !o.is_empty() => {
-                cx.note(Severity::Changed, p, format!(
+                cx.note(Severity::Changed, p, target, format!(
                     "{}: [] replaces {t} (lists are replaced, not merged); {} is wiped", join(p), show(target, &Value::Array(o.clone()))
                 ))
             }
-            (u, Some(o)) if u.is_object() != o.is_object() && !o.is_null() => cx.note(Severity::Changed, p, format!(
+            (u, Some(o)) if u.is_object() != o.is_object() && !o.is_null() => cx.note(Severity::Changed, p, target, format!(
                 "{}: {} replaces {t} ({} in 13.x); on a type clash the old key wins",
                 join(p), kind(u), kind(o)
             )),
@@ -359,7 +363,7 @@ fn ignored_for_gate(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str], reason
     } else {
         consequence(target)
     };
-    cx.note(Severity::Dropped, p, format!(
+    cx.note(Severity::Dropped, p, target, format!(
         "{}: {} is ignored because {reason}; {} {} {}{suffix}",
         join(p), show(p, u), join(target), verb, show_opt(target, actual)
     ));
@@ -389,11 +393,11 @@ fn unmapped(cx: &mut Ctx, p: &[&str], u: &Value, why: &str) {
         .find(|(k, _)| dotted == *k || dotted.starts_with(&format!("{k}.")))
         .map(|(_, h)| format!(" ({h})"))
         .unwrap_or_default();
-    cx.note(Severity::Dropped, p, format!("{dotted}: {} is ignored: {why}{hint}", show(p, u)));
+    cx.note(Severity::Dropped, p, &[], format!("{dotted}: {} is ignored: {why}{hint}", show(p, u)));
 }
 
 fn refused(cx: &mut Ctx, p: &[&str], key: &str) {
-    cx.note(Severity::Breaks, p, format!(
+    cx.note(Severity::Breaks, p, &["orchestration", key], format!(
         "{}: the chart refuses this key and stops rendering; move its content to orchestration.{key} by hand",
         join(p)
     ));
@@ -421,7 +425,7 @@ fn gateway_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
                 // The layer copies only non-empty values.
                 let actual = cx.after_at(&t);
                 if actual != Some(u) && !(actual.is_none() && is_empty(u)) {
-                    cx.note(Severity::Dropped, p, format!(
+                    cx.note(Severity::Dropped, p, &t, format!(
                         "{}: {} is ignored (the layer copies only non-empty values); {} is {}",
                         join(p), show(p, u), join(&t), show_opt(&t, actual)
                     ));
@@ -446,7 +450,7 @@ fn app_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
                 Some(_) if !cx.facts.flag => "the compatibility layer is off".to_string(),
                 _ => "the layer copies only true".to_string(),
             };
-            cx.note(Severity::Dropped, p, format!(
+            cx.note(Severity::Dropped, p, &["orchestration", "profiles", app], format!(
                 "{}: {} is ignored ({why}); orchestration.profiles.{app} is {}, so {} still runs inside orchestration",
                 join(p), show(p, u), show_opt(&[app], profile.as_ref()), title(app)
             ));
@@ -497,7 +501,7 @@ fn global_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
             let global = get_path(cx.after, &["global", "security", "authentication", "method"]).and_then(Value::as_str);
             let orch = method("orchestration").filter(|m| !m.is_empty()).or(global).unwrap_or("");
             if orch != "oidc" {
-                cx.note(Severity::Dropped, p, format!(
+                cx.note(Severity::Dropped, p, &["global", "security", "authentication", "method"], format!(
                     "{}: true no longer selects OIDC: 13.x takes the method from global.security.authentication.method \
                      ({}), so orchestration and connectors use {} login (with the chart's default users unless you \
                      configure others)",
@@ -525,7 +529,7 @@ fn own_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
         Some(a) => format!("{}: {} is overridden: it becomes {} from {cause}", join(p), show(p, u), show(p, a)),
         None => format!("{}: {} is lost: {cause}", join(p), show(p, u)),
     };
-    cx.note(severity, p, text);
+    cx.note(severity, p, p, text);
 }
 
 /// Effects not tied to one key the user set.
@@ -555,7 +559,7 @@ fn layer_effects(cx: &mut Ctx) {
             } else {
                 ""
             };
-            cx.note(if broken { Severity::Breaks } else { Severity::Changed }, &["zeebeGateway", "ingress"], format!(
+            cx.note(if broken { Severity::Breaks } else { Severity::Changed }, &["zeebeGateway", "ingress"], &["orchestration", "ingress"], format!(
                 "zeebeGateway.ingress replaces orchestration.ingress as a whole, so these settings are lost: {}{tail}",
                 lost.join(", ")
             ));
@@ -565,7 +569,7 @@ fn layer_effects(cx: &mut Ctx) {
     if let Some(Value::Null) = &f.broker_profile {
         let has_enabled = get_path(cx.user, &["zeebe", "enabled"]).is_some();
         if !has_enabled {
-            cx.note(Severity::Breaks, &["zeebe"], format!(
+            cx.note(Severity::Breaks, &["zeebe"], &["orchestration", "profiles", "broker"], format!(
                 "zeebe has keys but no zeebe.enabled: chart {} sets orchestration.profiles.broker to null, so no broker \
                  runs (fixed in 13.2.0; set zeebe.enabled: true)",
                 cx.version
@@ -638,13 +642,11 @@ fn show_opt<S: AsRef<str>>(path: &[S], v: Option<&Value>) -> String {
 }
 
 /// A value for a message: secrets masked, long values cut.
-fn show<S: AsRef<str>>(path: &[S], v: &Value) -> String {
-    if redact::is_secret_path(path) && !v.is_null() {
-        return redact::MASK.into();
+pub(super) fn show<S: AsRef<str>>(path: &[S], v: &Value) -> String {
+    if is_secret_key(&yaml::join_path(path)) && !v.is_null() && !v.is_object() && !v.is_array() {
+        return "<redacted>".into();
     }
-    let mut v = v.clone();
-    redact::redact(&mut v);
-    short(&v)
+    short(&redact_deep(v))
 }
 
 fn short(v: &Value) -> String {
@@ -652,8 +654,8 @@ fn short(v: &Value) -> String {
         Value::Array(_) | Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
         scalar => render_scalar(scalar),
     };
-    if s.chars().count() > 100 {
-        format!("{}...", s.chars().take(97).collect::<String>())
+    if s.chars().count() > 160 {
+        format!("{}...", s.chars().take(157).collect::<String>())
     } else {
         s
     }

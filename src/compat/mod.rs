@@ -9,8 +9,8 @@ mod defaults;
 mod emit;
 mod explain;
 pub mod gotpl;
+mod compare;
 mod layer;
-mod redact;
 mod version;
 
 use std::io::Write;
@@ -19,9 +19,11 @@ use anyhow::Result;
 use serde_json::{Map, Value};
 
 use crate::exit::Exit;
+use crate::migrate::report::redact_deep;
 use crate::values::Sources;
 use crate::yaml::{self, value::coalesce_with_defaults};
 
+pub use compare::Difference;
 pub use explain::{Note, Severity};
 pub use version::{ChartVersion, HelmVersion};
 
@@ -137,6 +139,14 @@ pub fn emulate(sources: &Sources, version: ChartVersion, helm: HelmVersion) -> R
     Report { version, helm, effective, failures, notes }
 }
 
+/// Where the layer's effective values differ from those of `migrate`'s result
+/// (over the same defaults, layer off), or why they cannot be compared.
+pub fn compare_with_migrate(sources: &Sources, report: &Report) -> Result<Vec<Difference>, String> {
+    let layer = report.effective.as_ref().ok_or("the layer's own mapping fails, so there are no values to compare")?;
+    let migrated = compare::migrated_effective(sources, &defaults::chart_13x(report.version), printed)?;
+    Ok(compare::differences(layer, &migrated))
+}
+
 /// The top-level keys `compat` prints, from the values after the layer.
 fn printed(after: &Value) -> Value {
     let mut out = Map::new();
@@ -165,17 +175,19 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
         for n in &report.notes {
             writeln!(stderr, "{}", n.display(&sources))?;
         }
+        write_comparison(stderr, &sources, &report)?;
     }
     if let Some(effective) = &report.effective {
-        let mut effective = effective.clone();
-        let masked = redact::redact(&mut effective);
+        let shown = redact_deep(effective);
+        let masked = count_redacted(effective, &shown);
+        let effective = shown;
         let text = match args.output {
             Output::Yaml => emit::to_yaml(&effective),
             Output::Json => serde_json::to_string_pretty(&effective)? + "\n",
         };
         std::io::stdout().lock().write_all(text.as_bytes())?;
         if masked > 0 {
-            writeln!(stderr, "compat: {masked} secret value(s) printed as {}", redact::MASK)?;
+            writeln!(stderr, "compat: {masked} secret value(s) printed as <redacted>")?;
         }
         if !report.failures.is_empty() {
             writeln!(stderr, "compat: stdout shows the values the layer computed before the render stops")?;
@@ -183,6 +195,68 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
     }
     writeln!(stderr, "{}", summary(&report, args.explain))?;
     Ok(if report.refused() { Exit::Refused } else { Exit::Ok })
+}
+
+/// `--explain`'s second part: the layer's result next to `migrate`'s.
+fn write_comparison(out: &mut impl Write, sources: &Sources, report: &Report) -> Result<()> {
+    let diffs = match compare_with_migrate(sources, report) {
+        Ok(d) => d,
+        Err(why) => {
+            writeln!(out, "compat: no comparison with `migrate`: {why}")?;
+            return Ok(());
+        }
+    };
+    if diffs.is_empty() {
+        writeln!(out, "compat: the templates receive the same values as from `helm-camunda-upgrade migrate`")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "compat: the templates would receive other values than from `helm-camunda-upgrade migrate` at {} key(s):",
+        diffs.len()
+    )?;
+    for d in &diffs {
+        let path: Vec<&str> = d.path.iter().map(String::as_str).collect();
+        // Long strings that share a beginning: show them from shortly before they part.
+        let skip = match (&d.layer, &d.migrate) {
+            (Some(Value::String(a)), Some(Value::String(b))) if a.len().max(b.len()) > 60 => {
+                let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+                common.saturating_sub(20)
+            }
+            _ => 0,
+        };
+        let val = |v: &Option<Value>| match v {
+            None => "unset".to_string(),
+            Some(Value::String(s)) if skip > 0 => {
+                format!("...{}", explain::show(&path, &Value::String(s.chars().skip(skip).collect())))
+            }
+            Some(v) => explain::show(&path, v),
+        };
+        // The note that explains it: one about this key, a parent or a child of it.
+        let related = |t: &Vec<String>| !t.is_empty() && (d.path.starts_with(t) || t.starts_with(&d.path));
+        let see = report.notes.iter().find(|n| related(&n.target)).map(|n| {
+            let key: Vec<&str> = n.key.iter().map(String::as_str).collect();
+            sources.origin(&key).map_or_else(|| format!(" (see {})", yaml::join_path(&key)), |l| format!(" (see {l})"))
+        });
+        writeln!(
+            out,
+            "  {}: the layer gives {}, migrate gives {}{}",
+            yaml::join_path(&path),
+            val(&d.layer),
+            val(&d.migrate),
+            see.unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// How many values `redact_deep` masked.
+fn count_redacted(plain: &Value, shown: &Value) -> usize {
+    match (plain, shown) {
+        (Value::Object(a), Value::Object(b)) => a.iter().map(|(k, v)| b.get(k).map_or(0, |w| count_redacted(v, w))).sum(),
+        (Value::Array(a), Value::Array(b)) => a.iter().zip(b).map(|(v, w)| count_redacted(v, w)).sum(),
+        (a, b) => usize::from(a != b),
+    }
 }
 
 fn describe_failure(sources: &Sources, report: &Report, f: &Failure) -> String {
