@@ -112,7 +112,12 @@ fn in_place_rewrites_each_file_and_keeps_permissions() {
     let b = write(&d, "b.yaml", "zeebe:\n  pvcSize: 64Gi\n");
     std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o600)).unwrap();
     bin().current_dir(d.path()).args(["migrate", "-q", "--in-place", "a.yaml", "b.yaml"]).assert().code(0).stdout("");
-    assert_eq!(std::fs::read_to_string(&a).unwrap(), "orchestration:\n  profiles:\n    broker: true\nglobal:\n  compatibility:\n    orchestration:\n      enabled: false\n");
+    // Keys added from the merged view (auth method, components, migration switches) go to the first file.
+    let a_out = std::fs::read_to_string(&a).unwrap();
+    assert!(a_out.starts_with("orchestration:\n  profiles:\n    broker: true\n"), "{a_out}");
+    for added in ["\n  migration:\n    data:\n      enabled: true\n", "\nidentity:\n  enabled: true\n", "\n  compatibility:\n    orchestration:\n      enabled: false\n"] {
+        assert!(a_out.contains(added), "{added:?} missing from\n{a_out}");
+    }
     assert_eq!(std::fs::read_to_string(&b).unwrap(), "orchestration:\n  pvcSize: 64Gi\n");
     assert_eq!(std::fs::metadata(&b).unwrap().permissions().mode() & 0o777, 0o600);
     bin().args(["migrate", "--in-place"]).write_stdin("a: 1\n").assert().code(5).stderr(contains("--in-place needs files"));

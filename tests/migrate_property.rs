@@ -27,7 +27,8 @@ fn value_for(key: &'static str, depth: usize) -> BoxedStrategy<Value> {
     match key {
         "env" => prop::collection::vec(prop::sample::select(vec!["A", "B"]).prop_map(|n| json!({"name": n, "value": "1"})), 0..3).prop_map(Value::Array).boxed(),
         "clusterSize" | "partitionCount" => scalar().boxed(),
-        "configuration" | "javaOpts" => prop::sample::select(vec!["x", "-Xmx1g -Dp=/usr/local/zeebe/data"]).prop_map(|s| json!(s)).boxed(),
+        "configuration" => prop::sample::select(vec!["a: 1\n", "b:\n  c: on\n", "a: 2\n"]).prop_map(|s| json!(s)).boxed(),
+        "javaOpts" => prop::sample::select(vec!["x", "-Xmx1g -Dp=/usr/local/zeebe/data"]).prop_map(|s| json!(s)).boxed(),
         "image" | "service" | "resources" | "retention" | "ingress" | "elasticsearch" | "compatibility" if depth < 3 => map_of(LOW, depth + 1).boxed(),
         _ if depth >= 3 => scalar().boxed(),
         _ => prop_oneof![3 => scalar(), 1 => map_of(LOW, depth + 1)].boxed(),
@@ -74,7 +75,12 @@ proptest! {
         let src = Source::from_text("gen.yaml", None, text.clone()).unwrap();
         let input = src.value.clone();
         let sources = Sources::new(vec![src]);
-        let m = migrate_values(&sources, false).unwrap();
+        let m = migrate_values(&sources, false, &Default::default()).unwrap();
+        if m.report.has(ItemKind::Blocker) {
+            // Refused: nothing is written; the report must say why.
+            prop_assert!(m.report.items.iter().filter(|i| i.kind == ItemKind::Blocker).all(|i| !i.reason.is_empty()));
+            return Ok(());
+        }
         let values = m.values().unwrap();
         let out = &values;
         let mut input_leaves = Vec::new();
@@ -99,7 +105,7 @@ proptest! {
                     }
                 }
                 ItemKind::Dropped | ItemKind::Manual => prop_assert!(!item.reason.is_empty(), "{} dropped without a reason", from),
-                ItemKind::Blocker | ItemKind::Added => {}
+                ItemKind::Blocker | ItemKind::Added | ItemKind::Note => {}
             }
         }
         // Every output leaf is explained by a report item.

@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::report::{Item, ItemKind, Report};
+use super::derive::Derivations;
 use super::rules::{self, Action, Rule, Special};
 use crate::error::{InputError, Location};
 use crate::values::{kind_name, Source, Sources};
@@ -64,8 +65,10 @@ struct Plan<'r> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Op {
+pub(crate) enum Op {
     Keep,
+    /// Taken out; a derivation (`derive.rs`) writes its value elsewhere and reports it.
+    Consumed,
     Drop,
     Manual,
     Pending,
@@ -74,10 +77,19 @@ enum Op {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Transform {
+pub(crate) enum Transform {
     None,
     ToString,
     Replace(&'static str, &'static str),
+}
+
+/// Which document `migrate_doc` works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// All inputs merged into one: everything is written here.
+    Whole,
+    /// One of several files rewritten separately; the first gets what has no other home.
+    File { first: bool },
 }
 
 /// Result of migrating one document.
@@ -89,6 +101,7 @@ pub struct DocResult {
 pub struct Engine<'a> {
     pub rules: &'a [Rule],
     pub sources: &'a Sources,
+    pub derived: &'a Derivations,
 }
 
 fn p(s: &str) -> Vec<String> {
@@ -123,11 +136,17 @@ impl<'a> Engine<'a> {
     }
 
     fn walk(&self, node: &Node, path: Vec<String>, out: &mut Vec<Plan<'a>>) {
+        if let Some(op) = self.derived.ops.get(&path) {
+            let rule = rules::exact_rule(self.rules, &path).or_else(|| rules::glob_rule(self.rules, &path).map(|(r, _)| r));
+            out.push(Plan { from: path, rule, op: op.clone(), why: None });
+            return;
+        }
+        let below = |path: &[String]| rules::has_rule_below(self.rules, path) || self.derived.has_below(path);
         if let Some(rule) = rules::exact_rule(self.rules, &path) {
             out.push(self.decide(rule, path));
             return;
         }
-        if node.is_map() && !node.entries().is_empty() && rules::has_rule_below(self.rules, &path) {
+        if node.is_map() && !node.entries().is_empty() && below(&path) {
             for e in node.entries() {
                 let mut child = path.clone();
                 child.push(e.key.clone());
@@ -164,13 +183,15 @@ impl<'a> Engine<'a> {
                 _ => Op::Manual,
             },
             Action::Pending => Op::Pending,
+            // Without an override from a derivation, the key stays as it is.
+            Action::Special(Special::Derived(_)) => Op::Keep,
             Action::Special(s) => Op::Special(s),
         };
         Plan { from, rule: Some(rule), op, why: None }
     }
 
     /// Migrate one document. `locate` says where a key came from (for reports).
-    pub fn migrate_doc(&self, src: &Source, write_flag: bool, locate: &dyn Fn(&[String]) -> Option<Location>) -> Result<DocResult> {
+    pub fn migrate_doc(&self, src: &Source, part: Part, locate: &dyn Fn(&[String]) -> Option<Location>) -> Result<DocResult> {
         let mut ed = EditDoc::new(&src.text, &src.doc);
         let mut report = Report::default();
         let plans = match &src.doc.root {
@@ -223,7 +244,7 @@ impl<'a> Engine<'a> {
             match &plan.op {
                 Op::Keep => {}
                 Op::Special(Special::CompatFlag) => {}
-                Op::Drop | Op::Manual | Op::Special(_) => {
+                Op::Drop | Op::Manual | Op::Special(_) | Op::Consumed => {
                     ed.remove(&at);
                     emptied.push(at[..at.len() - 1].to_vec());
                 }
@@ -280,6 +301,16 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        // Values derived from the merged view: in per-file mode each goes to the
+        // file that held its sources (or the first file when it has none).
+        let write_flag = !matches!(part, Part::File { first: false });
+        for set in &self.derived.sets {
+            let owner = set.sources.iter().any(|sp| src.node(&strs(sp)).is_some());
+            let orphan = !set.sources.iter().any(|sp| self.sources.files.iter().any(|f| f.node(&strs(sp)).is_some()));
+            if part == Part::Whole || owner || (orphan && write_flag) {
+                ed.set(&set.path, &set.value);
+            }
+        }
         let flag = p("global.compatibility.orchestration.enabled");
         let has_flag = plans.iter().any(|pl| pl.from == flag);
         if has_flag || write_flag {
@@ -315,8 +346,30 @@ impl<'a> Engine<'a> {
                 };
                 let old = self.merged(&from).cloned().or_else(|| leaf_value(src, leaf));
                 let values = |item: Item, old: Option<&Value>, new: Option<&Value>| item.values(&from_s, old, new);
+                // A derivation's report of this key, or of the mapping it sits in.
+                let derived = (plan.from.len()..=from.len()).rev().find_map(|n| self.derived.items.get(&from[..n]).map(|i| (n, i)));
+                if let Some((n, item)) = derived {
+                    let mut item = item.clone();
+                    if n < from.len() {
+                        let rest = &from[n..];
+                        item.from = Some(from_s.clone());
+                        let rest = join_path(rest);
+                        let sep = if rest.starts_with('[') { "" } else { "." };
+                        item.to = item.to.map(|t| format!("{t}{sep}{rest}"));
+                        item.old = None;
+                        item.new = None;
+                    }
+                    if item.file.is_none() {
+                        item = item.at(loc);
+                    }
+                    report.push(item);
+                    continue;
+                }
                 let item = match &plan.op {
                     Op::Keep => Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), loc),
+                    Op::Consumed | Op::Special(Special::Derived(_)) => {
+                        values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None)
+                    }
                     Op::Drop => values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None),
                     Op::Manual => Item::new(ItemKind::Manual, Some(from_s.clone()), None, loc).reason(why),
                     Op::Pending => Item::new(ItemKind::Pending, Some(from_s.clone()), Some(from_s.clone()), loc).reason(why),
@@ -376,7 +429,7 @@ impl<'a> Engine<'a> {
             if plan.op == Op::Special(Special::DisableExporter) && self.merged(&plan.from) == Some(&Value::Bool(true)) {
                 report.push(
                     Item::new(ItemKind::Manual, None, Some("orchestration.env".into()), locate(&plan.from)).reason(
-                        "the exporters are now defined by hand: keep the 8.7 exporter env vars and add a Camunda exporter per region (see the 8.8 multi-region guide)",
+                        "multi-region: the exporters are defined by hand in orchestration.env (a Camunda exporter per region was added beside each legacy one); run the data migration in one region only; after the migration, without Optimize, disable the legacy Elasticsearch exporter through the management API and then remove it from the values",
                     ),
                 );
             }
@@ -485,7 +538,7 @@ fn check_anchors(src: &Source, root: &Node, plans: &[Plan], resolve: &dyn Fn(&[S
         let moves = match &plan.op {
             Op::Move { to, .. } if to == &resolve(&plan.from) => continue,
             Op::Move { .. } => true,
-            Op::Drop | Op::Manual | Op::Special(_) => false,
+            Op::Drop | Op::Manual | Op::Special(_) | Op::Consumed => false,
             Op::Keep | Op::Pending => continue,
         };
         let Some(node) = src.node(&strs(&plan.from)) else { continue };

@@ -5,6 +5,7 @@
 //! result, while `--out-dir`/`--in-place` rewrite each file on its own; every
 //! decision is taken on the merged view either way, as Helm would merge them.
 
+pub mod derive;
 pub mod engine;
 pub mod report;
 pub mod rules;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use self::engine::Engine;
+use self::engine::{Engine, Part};
 use self::report::{ItemKind, Report};
 use crate::error::{InputError, Refused};
 use crate::exit::Exit;
@@ -51,9 +52,25 @@ pub struct MigrateArgs {
     /// Do not print the report on stderr (errors still are).
     #[arg(short, long)]
     pub quiet: bool,
+    /// When two sources of a consolidated list or configuration disagree: stop (default),
+    /// or keep the first or the last one (each choice is reported).
+    #[arg(long, value_enum, value_name = "first|last")]
+    pub on_conflict: Option<OnConflict>,
     /// Print the key rules as a Markdown table and exit.
     #[arg(long, exclusive = true)]
     pub list_rules: bool,
+}
+
+/// Choices of the migration that the user makes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub on_conflict: Option<OnConflict>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflict {
+    First,
+    Last,
 }
 
 /// One migrated output.
@@ -95,8 +112,9 @@ impl Migrated {
 }
 
 /// Migrate `sources` (Camunda 8.7 -> 8.8). With `per_file`, one output per input.
-pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
-    let engine = Engine { rules: rules::CAMUNDA, sources };
+pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> Result<Migrated> {
+    let derived = derive::derive(sources, options)?;
+    let engine = Engine { rules: rules::CAMUNDA, sources, derived: &derived };
     engine.check_shapes()?;
     for f in &sources.files {
         for d in &f.doc.duplicates {
@@ -111,11 +129,12 @@ pub fn migrate_values(sources: &Sources, per_file: bool) -> Result<Migrated> {
     }
     let merged_src = merged_source(sources)?;
     let locate = |path: &[String]| sources.origin(&path.iter().map(String::as_str).collect::<Vec<_>>());
-    let merged = engine.migrate_doc(&merged_src, true, &locate)?;
+    let mut merged = engine.migrate_doc(&merged_src, Part::Whole, &locate)?;
+    merged.report.items.extend(derived.extra.iter().cloned());
     let outputs = if per_file && sources.files.len() > 1 {
         let mut outs = Vec::new();
         for (i, f) in sources.files.iter().enumerate() {
-            let r = engine.migrate_doc(f, i == 0, &locate)?;
+            let r = engine.migrate_doc(f, Part::File { first: i == 0 }, &locate)?;
             outs.push(Output { input: Some(i), original: f.text.clone(), text: r.text });
         }
         outs
@@ -164,7 +183,8 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     let sources = Sources::read(&args.files)?;
     let per_file = args.out_dir.is_some() || args.in_place;
-    let migrated = migrate_values(&sources, per_file)?;
+    let options = Options { on_conflict: args.on_conflict };
+    let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
 
     if let Some(path) = &args.report_json {

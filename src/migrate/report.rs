@@ -27,6 +27,8 @@ pub enum ItemKind {
     Added,
     /// Unchanged.
     Kept,
+    /// What to do after the upgrade (does not change the exit code).
+    Note,
 }
 
 impl ItemKind {
@@ -40,6 +42,7 @@ impl ItemKind {
             ItemKind::Moved => "Moved",
             ItemKind::Added => "Added",
             ItemKind::Kept => "Kept",
+            ItemKind::Note => "Next steps",
         }
     }
 }
@@ -76,6 +79,16 @@ impl Item {
             None => (None, None, None),
         };
         Item { kind, from, to, file, line, column, old: None, new: None, reason: String::new() }
+    }
+
+    /// Set the location (when the item was made without one).
+    pub fn at(mut self, location: Option<Location>) -> Item {
+        if let Some(l) = location {
+            self.file = Some(l.file);
+            self.line = (l.line > 0).then_some(l.line);
+            self.column = (l.col > 0).then_some(l.col);
+        }
+        self
     }
 
     pub fn reason(mut self, r: impl Into<String>) -> Item {
@@ -129,7 +142,12 @@ pub fn is_secret_key(path: &str) -> bool {
     let last = path.rsplit(['.', '[']).next().unwrap_or(path).to_ascii_lowercase();
     let whole = path.to_ascii_lowercase();
     const NAMES: [&str; 6] = ["existingsecret", "existingsecretkey", "secretname", "passwordsecretkey", "secretkeys", "usernamekey"];
-    if NAMES.iter().any(|n| last == *n) || last.ends_with("key\"]") || last.ends_with("secretkey") || last.ends_with("passwordkey") {
+    if NAMES.iter().any(|n| last == *n)
+        || last.ends_with("key\"]")
+        || last.ends_with("secretkey")
+        || last.ends_with("passwordkey")
+        || last.ends_with("scope")
+    {
         return false;
     }
     ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license"]
@@ -168,7 +186,7 @@ impl Report {
     pub fn render_text(&self, title: &str) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{title}");
-        let kinds = [ItemKind::Blocker, ItemKind::Manual, ItemKind::Pending, ItemKind::Dropped, ItemKind::Changed, ItemKind::Moved, ItemKind::Added];
+        let kinds = [ItemKind::Blocker, ItemKind::Manual, ItemKind::Pending, ItemKind::Dropped, ItemKind::Changed, ItemKind::Moved, ItemKind::Added, ItemKind::Note];
         for kind in kinds {
             let items: Vec<&Item> = self.items.iter().filter(|i| i.kind == kind).collect();
             if items.is_empty() {
@@ -216,7 +234,10 @@ fn line_for(i: &Item) -> String {
         (None, Some(t)) => s.push_str(t),
         (None, None) => {}
     }
+    let collection = |v: &Option<Value>| v.as_ref().is_some_and(|v| v.is_array() || v.is_object());
     match (&i.old, &i.new) {
+        // Whole lists and mappings are too long for a line; the JSON report has them.
+        _ if collection(&i.old) || collection(&i.new) => {}
         (Some(o), Some(n)) => {
             let _ = write!(s, ": {} -> {}", short(o), short(n));
         }

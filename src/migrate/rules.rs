@@ -30,6 +30,8 @@ pub enum Action {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Special {
+    /// Decided by a derivation on the merged view (`derive/`); the text names the target for the README.
+    Derived(&'static str),
     /// `global.elasticsearch.disableExporter` -> `orchestration.exporters.{camunda,zeebe}.enabled`.
     DisableExporter,
     /// `global.compatibility.orchestration.enabled` is always written `false`.
@@ -56,7 +58,7 @@ const RES_WHY: &str = "equal to the 12.x default; dropped so the 13.x default ap
 const STR_WHY: &str = "the 13.x schema requires a string";
 const GW_WHY: &str = "the Zeebe Gateway is embedded in the orchestration pods in 8.8; this gateway setting has no equivalent";
 const WEBAPP_WHY: &str = "Operate and Tasklist are served by the orchestration pods in 8.8; this setting has no equivalent";
-const PENDING_WHY: &str = "free-form key: must be consolidated into orchestration by hand";
+const JOIN_WHY: &str = "joined with the same key of the other 8.7 components (duplicates collapse, conflicts are refused)";
 
 /// The Camunda 12.x -> 13.x rules, most specific first.
 pub static CAMUNDA: &[Rule] = &[
@@ -72,6 +74,15 @@ pub static CAMUNDA: &[Rule] = &[
     r("zeebe.resources.limits.cpu", DropIfDefault { default: "960m", to: "orchestration.resources.limits.cpu" }, RES_WHY),
     r("zeebe.resources.limits.memory", DropIfDefault { default: "1920Mi", to: "orchestration.resources.limits.memory" }, RES_WHY),
     r("zeebe.javaOpts", MoveReplacing { to: "orchestration.javaOpts", from: "/usr/local/zeebe", with: "/usr/local/camunda" }, "8.8 images live under /usr/local/camunda"),
+    r("zeebe.configuration", Special(Special::Derived("orchestration.configuration")), JOIN_WHY),
+    r("zeebe.extraConfiguration", Special(Special::Derived("orchestration.extraConfiguration")), JOIN_WHY),
+    r("zeebe.env", Special(Special::Derived("orchestration.env")), "joined as above; ZEEBE_GATEWAY_* env names become ZEEBE_BROKER_GATEWAY_*"),
+    r("zeebe.envFrom", Special(Special::Derived("orchestration.envFrom")), JOIN_WHY),
+    r("zeebe.initContainers", Special(Special::Derived("orchestration.initContainers")), JOIN_WHY),
+    r("zeebe.extraInitContainers", Special(Special::Derived("orchestration.initContainers")), "deprecated in 13.x; joined into initContainers"),
+    r("zeebe.sidecars", Special(Special::Derived("orchestration.sidecars")), JOIN_WHY),
+    r("zeebe.extraVolumes", Special(Special::Derived("orchestration.extraVolumes")), JOIN_WHY),
+    r("zeebe.extraVolumeMounts", Special(Special::Derived("orchestration.extraVolumeMounts")), JOIN_WHY),
     r("zeebe.clusterSize", MoveAsString("orchestration.clusterSize"), STR_WHY),
     r("zeebe.partitionCount", MoveAsString("orchestration.partitionCount"), STR_WHY),
     r("zeebe.replicationFactor", MoveAsString("orchestration.replicationFactor"), STR_WHY),
@@ -86,14 +97,15 @@ pub static CAMUNDA: &[Rule] = &[
     r("zeebeGateway.service.httpPort", Move("orchestration.service.managementPort"), "9600 was 8.7's monitoring port; it is managementPort in 8.8"),
     r("zeebeGateway.service.httpName", Move("orchestration.service.managementName"), "the monitoring port's name follows the port"),
     r("zeebeGateway.service.*", Move("orchestration.service.*"), "the gateway Service is the orchestration Service in 8.8"),
-    r("zeebeGateway.configuration", Pending, PENDING_WHY),
-    r("zeebeGateway.extraConfiguration", Pending, PENDING_WHY),
-    r("zeebeGateway.env", Pending, PENDING_WHY),
-    r("zeebeGateway.envFrom", Pending, PENDING_WHY),
-    r("zeebeGateway.initContainers", Pending, PENDING_WHY),
-    r("zeebeGateway.sidecars", Pending, PENDING_WHY),
-    r("zeebeGateway.extraVolumes", Pending, PENDING_WHY),
-    r("zeebeGateway.extraVolumeMounts", Pending, PENDING_WHY),
+    r("zeebeGateway.configuration", Special(Special::Derived("orchestration.configuration")), JOIN_WHY),
+    r("zeebeGateway.extraConfiguration", Special(Special::Derived("orchestration.extraConfiguration")), JOIN_WHY),
+    r("zeebeGateway.env", Special(Special::Derived("orchestration.env")), JOIN_WHY),
+    r("zeebeGateway.envFrom", Special(Special::Derived("orchestration.envFrom")), JOIN_WHY),
+    r("zeebeGateway.initContainers", Special(Special::Derived("orchestration.initContainers")), JOIN_WHY),
+    r("zeebeGateway.sidecars", Special(Special::Derived("orchestration.sidecars")), JOIN_WHY),
+    r("zeebeGateway.extraVolumes", Special(Special::Derived("orchestration.extraVolumes")), JOIN_WHY),
+    r("zeebeGateway.extraVolumeMounts", Special(Special::Derived("orchestration.extraVolumeMounts")), JOIN_WHY),
+    r("zeebeGateway.extraInitContainers", Special(Special::Derived("orchestration.initContainers")), "deprecated in 13.x; joined into initContainers"),
     r("zeebeGateway.**", Drop, GW_WHY),
     // --- operate / tasklist: profiles of the orchestration cluster.
     r("operate.enabled", Move("orchestration.profiles.operate"), "Operate is a profile of the orchestration cluster in 8.8"),
@@ -102,29 +114,44 @@ pub static CAMUNDA: &[Rule] = &[
     r("tasklist.retention.**", Move("orchestration.history.retention.**"), "retention is set once for the orchestration cluster in 8.8"),
     r("operate.contextPath", Drop, "Operate is served at <orchestration.contextPath>/operate in 8.8"),
     r("tasklist.contextPath", Drop, "Tasklist is served at <orchestration.contextPath>/tasklist in 8.8"),
-    r("operate.configuration", Pending, PENDING_WHY),
-    r("operate.extraConfiguration", Pending, PENDING_WHY),
-    r("operate.env", Pending, PENDING_WHY),
-    r("operate.envFrom", Pending, PENDING_WHY),
-    r("operate.initContainers", Pending, PENDING_WHY),
-    r("operate.sidecars", Pending, PENDING_WHY),
-    r("operate.extraVolumes", Pending, PENDING_WHY),
-    r("operate.extraVolumeMounts", Pending, PENDING_WHY),
+    r("operate.configuration", Special(Special::Derived("orchestration.configuration")), JOIN_WHY),
+    r("operate.extraConfiguration", Special(Special::Derived("orchestration.extraConfiguration")), JOIN_WHY),
+    r("operate.env", Special(Special::Derived("orchestration.env")), JOIN_WHY),
+    r("operate.envFrom", Special(Special::Derived("orchestration.envFrom")), JOIN_WHY),
+    r("operate.initContainers", Special(Special::Derived("orchestration.initContainers")), JOIN_WHY),
+    r("operate.sidecars", Special(Special::Derived("orchestration.sidecars")), JOIN_WHY),
+    r("operate.extraVolumes", Special(Special::Derived("orchestration.extraVolumes")), JOIN_WHY),
+    r("operate.extraVolumeMounts", Special(Special::Derived("orchestration.extraVolumeMounts")), JOIN_WHY),
     r("operate.**", Drop, WEBAPP_WHY),
-    r("tasklist.configuration", Pending, PENDING_WHY),
-    r("tasklist.extraConfiguration", Pending, PENDING_WHY),
-    r("tasklist.env", Pending, PENDING_WHY),
-    r("tasklist.envFrom", Pending, PENDING_WHY),
-    r("tasklist.initContainers", Pending, PENDING_WHY),
-    r("tasklist.sidecars", Pending, PENDING_WHY),
-    r("tasklist.extraVolumes", Pending, PENDING_WHY),
-    r("tasklist.extraVolumeMounts", Pending, PENDING_WHY),
+    r("tasklist.configuration", Special(Special::Derived("orchestration.configuration")), JOIN_WHY),
+    r("tasklist.extraConfiguration", Special(Special::Derived("orchestration.extraConfiguration")), JOIN_WHY),
+    r("tasklist.env", Special(Special::Derived("orchestration.env")), JOIN_WHY),
+    r("tasklist.envFrom", Special(Special::Derived("orchestration.envFrom")), JOIN_WHY),
+    r("tasklist.initContainers", Special(Special::Derived("orchestration.initContainers")), JOIN_WHY),
+    r("tasklist.sidecars", Special(Special::Derived("orchestration.sidecars")), JOIN_WHY),
+    r("tasklist.extraVolumes", Special(Special::Derived("orchestration.extraVolumes")), JOIN_WHY),
+    r("tasklist.extraVolumeMounts", Special(Special::Derived("orchestration.extraVolumeMounts")), JOIN_WHY),
     r("tasklist.**", Drop, WEBAPP_WHY),
     // --- renamed and removed keys elsewhere.
     r("postgresql.**", Move("webModelerPostgresql.**"), "Web Modeler's PostgreSQL subchart is aliased webModelerPostgresql in 13.x"),
     r("global.elasticsearch.disableExporter", Special(Special::DisableExporter), "replaced by orchestration.exporters.{camunda,zeebe}.enabled"),
     r("global.compatibility.orchestration.enabled", Special(Special::CompatFlag), "the values are migrated; the chart's compatibility layer must not run over them again"),
-    r("global.identity.auth.**", Pending, "12.x authentication settings: to be carried to the 8.8 auth keys by hand"),
+    r("global.identity.auth.zeebe.**", Special(Special::Derived("orchestration.security.authentication.oidc")), "clientId, audience, existingSecret -> secret.existingSecret, existingSecretKey -> secret.existingSecretKey, tokenScope -> scope"),
+    r("global.identity.auth.connectors.**", Special(Special::Derived("connectors.security.authentication.oidc")), "same fields; the method is written as oidc"),
+    r("global.identity.auth.operate.**", Special(Special::Derived("orchestration.security.authentication.oidc")), "audience -> backwardsCompatibleAudiences, redirectUrl -> the one redirectUrl; the rest has no equivalent"),
+    r("global.identity.auth.tasklist.**", Special(Special::Derived("orchestration.security.authentication.oidc")), "as for operate"),
+    r("global.identity.auth.enabled", Special(Special::Derived("global.security.authentication.method")), "12.x default true means OIDC: written as method oidc (basic otherwise), never switched"),
+    r("global.multiregion.installationType", Special(Special::Derived("dropped")), "removed in 13.x; the chart fails on it"),
+    r("global.elasticsearch.url", Special(Special::Derived("global.elasticsearch.url.{protocol,host,port}")), "a URL string is split into protocol, host and port"),
+    r("global.elasticsearch.protocol", Move("global.elasticsearch.url.protocol"), "13.x reads the URL parts under url"),
+    r("global.elasticsearch.host", Move("global.elasticsearch.url.host"), "13.x reads the URL parts under url"),
+    r("global.elasticsearch.port", Move("global.elasticsearch.url.port"), "13.x reads the URL parts under url"),
+    r("global.security.authorizations.**", Move("orchestration.security.authorizations.**"), "renamed in 13.x"),
+    r("global.security.initialization.**", Move("orchestration.security.initialization.**"), "renamed in 13.x"),
+    r("identity.keycloak.**", Move("identityKeycloak.**"), "renamed in 13.x"),
+    r("identity.postgresql.**", Move("identityPostgresql.**"), "renamed in 13.x"),
+    r("executionIdentity.**", Drop, "Execution Identity was removed in 13.x"),
+    r("orchestration.importer.enabled", Special(Special::Derived("dropped")), "has no effect in any released 13.x chart; the importer starts with orchestration.migration.data.enabled"),
 ];
 
 /// Does `pattern` match `path`? Returns the part of the path a trailing `**` took.
@@ -206,6 +233,7 @@ pub fn markdown_table(rules: &[Rule]) -> String {
             Drop => "dropped".into(),
             Manual => "dropped, manual step".into(),
             Pending => "kept in place, not migrated yet".into(),
+            Special(Special::Derived(t)) => format!("`{t}`"),
             Special(Special::DisableExporter) => "`orchestration.exporters.camunda.enabled`, `orchestration.exporters.zeebe.enabled`".into(),
             Special(Special::CompatFlag) => "`false`".into(),
         };

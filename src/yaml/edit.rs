@@ -351,6 +351,30 @@ impl EditDoc {
                     node: None,
                 }
             }
+            Value::String(text) if literal_ok(text) => {
+                // Multi-line text (application YAML, scripts) reads best as a literal block.
+                let body = text.trim_end_matches('\n');
+                let chomp = match text.len() - body.len() {
+                    0 => "|-",
+                    1 => "|",
+                    _ => "|+",
+                };
+                let pad = spaces(indent + self.step);
+                let mut lines: Vec<String> = body.split('\n').map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+                for _ in 1..(text.len() - body.len()) {
+                    lines.push(String::new());
+                }
+                EEntry {
+                    key: key.into(),
+                    indent,
+                    leading: vec![],
+                    head: self.line(format!("{}{}: {}", spaces(indent), k, chomp)),
+                    key_end,
+                    body: Body::Lines(lines.into_iter().map(|l| self.line(l)).collect()),
+                    trailing: vec![],
+                    node: None,
+                }
+            }
             other => EEntry {
                 key: key.into(),
                 indent,
@@ -753,6 +777,36 @@ fn to_block_map(e: &mut EEntry, step: usize, cr: bool) -> Option<()> {
     e.body = Body::Map(EMap { indent: child_indent, preamble: vec![], entries: children });
     e.node = None;
     Some(())
+}
+
+/// Can `text` be written as a literal block scalar and read back unchanged?
+fn literal_ok(text: &str) -> bool {
+    text.contains('\n')
+        && !text.starts_with([' ', '\t', '\n'])
+        && !text.chars().any(|c| c == '\r' || c == '\t' || (c.is_control() && c != '\n'))
+        && !text.trim_end_matches('\n').lines().any(|l| l.ends_with(' '))
+}
+
+/// Render a mapping as block YAML text (for values that are themselves YAML,
+/// like an application configuration), quoting as Helm and Spring need.
+pub fn render_value(value: &Value) -> String {
+    let ed = EditDoc {
+        preamble: vec![],
+        root: EMap { indent: 0, preamble: vec![], entries: vec![] },
+        cr: false,
+        final_newline: true,
+        step: 2,
+        indent_sequences: true,
+    };
+    let mut out = Vec::new();
+    if let Value::Object(m) = value {
+        for (k, v) in m {
+            ed.emit_entry(&ed.new_entry(k, v, 0), 0, &mut out);
+        }
+    }
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
 }
 
 fn inline(v: &Value) -> String {
