@@ -23,7 +23,7 @@ const IGNORED: [&[&str]; 1] = [&["global", "compatibility", "orchestration", "en
 /// printed top-level keys only), or why there is nothing to compare.
 pub fn migrated_effective(sources: &Sources, defaults: &Value, printed: fn(&Value) -> Value) -> Result<Value, String> {
     let run = || -> Result<Value> {
-        let migrated = crate::migrate::migrate_values(sources, false)?;
+        let migrated = crate::migrate::migrate_values(sources, false, &crate::migrate::Options::default())?;
         if migrated.report.has(crate::migrate::report::ItemKind::Blocker) {
             anyhow::bail!("migrate refuses these values (run `helm-camunda-upgrade migrate` for the reason)");
         }
