@@ -45,12 +45,8 @@ fn walk(a: Option<&Value>, b: Option<&Value>, path: &mut Vec<String>, out: &mut 
     let (am, bm) = (a.and_then(Value::as_object), b.and_then(Value::as_object));
     let both_maps_or_absent = (am.is_some() || a.is_none()) && (bm.is_some() || b.is_none());
     if both_maps_or_absent && (am.is_some() || bm.is_some()) {
-        let mut keys: Vec<&String> = am.into_iter().flat_map(|m| m.keys()).collect();
-        for k in bm.into_iter().flat_map(|m| m.keys()) {
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
+        let only_b = bm.into_iter().flat_map(|m| m.keys()).filter(|k| !am.is_some_and(|m| m.contains_key(*k)));
+        let keys: Vec<&String> = am.into_iter().flat_map(|m| m.keys()).chain(only_b).collect();
         for k in keys {
             path.push(k.clone());
             walk(am.and_then(|m| m.get(k)), bm.and_then(|m| m.get(k)), path, out);

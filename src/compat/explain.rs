@@ -6,14 +6,17 @@
 //! should end up at. The note compares that key's value after the layer with
 //! the user's value and names the cause when they differ.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 use super::gotpl;
 use super::layer::{Facts, Outcome, FREEFORM, GATEWAY_SERVICE, GATEWAY_TOP};
 use super::version::{ChartVersion, HelmVersion, Mergo};
 use crate::migrate::report::{is_secret_key, redact_deep};
+use crate::error::Location;
 use crate::values::Sources;
-use crate::yaml::{self, scalar::render_scalar, value::get_path};
+use crate::yaml::{self, scalar::render_scalar, value::get_path, Node};
 
 /// How bad a difference is. `Dropped` and `Breaks` make `compat` exit 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,14 +48,47 @@ pub struct Note {
     /// The 13.x key it concerns (empty when there is none).
     pub target: Vec<String>,
     pub text: String,
+    /// Where the user wrote `key` (`Sources::origin`).
+    pub at: Option<Location>,
 }
 
 impl Note {
     /// `file:line:col: dropped: <text>`
-    pub fn display(&self, sources: &Sources) -> String {
-        let key: Vec<&str> = self.key.iter().map(String::as_str).collect();
-        let at = sources.origin(&key).map(|l| l.to_string()).unwrap_or_else(|| "compat".into());
+    pub fn display(&self) -> String {
+        let at = self.at.as_ref().map(|l| l.to_string()).unwrap_or_else(|| "compat".into());
         format!("{at}: {}: {}", self.severity.label(), self.text)
+    }
+}
+
+/// `Sources::origin` for many keys at once: every key position of every file,
+/// indexed in one pass (a lookup per note would be quadratic on wide maps).
+struct Origins {
+    index: HashMap<Vec<String>, (usize, Location)>,
+}
+
+impl Origins {
+    fn new(sources: &Sources) -> Origins {
+        fn walk(node: &Node, file: usize, src: &crate::values::Source, path: &mut Vec<String>, out: &mut Origins) {
+            for e in node.entries() {
+                path.push(e.key.clone());
+                // Later entries (duplicate keys) and later files win, as in `Sources::origin`.
+                out.index.insert(path.clone(), (file, src.location(e.key_pos)));
+                walk(&e.value, file, src, path, out);
+                path.pop();
+            }
+        }
+        let mut out = Origins { index: HashMap::new() };
+        for (i, f) in sources.files.iter().enumerate() {
+            if let Some(root) = &f.doc.root {
+                walk(root, i, f, &mut Vec::new(), &mut out);
+            }
+        }
+        out
+    }
+
+    /// The deciding file and place of `path`, or of its nearest parent.
+    fn get(&self, path: &[String]) -> Option<&(usize, Location)> {
+        (1..=path.len()).rev().find_map(|n| self.index.get(&path[..n]))
     }
 }
 
@@ -89,6 +125,8 @@ struct Ctx<'a> {
     version: ChartVersion,
     helm: HelmVersion,
     notes: Vec<Note>,
+    /// Subtrees already reported as a whole by `unmapped`.
+    grouped: HashSet<Vec<String>>,
 }
 
 pub fn explain(sources: &Sources, outcome: &Outcome, version: ChartVersion, helm: HelmVersion) -> Vec<Note> {
@@ -100,6 +138,7 @@ pub fn explain(sources: &Sources, outcome: &Outcome, version: ChartVersion, helm
         version,
         helm,
         notes: Vec::new(),
+        grouped: HashSet::new(),
     };
     let mut leaves = Vec::new();
     collect_leaves(cx.user, &mut Vec::new(), &mut leaves);
@@ -115,18 +154,17 @@ pub fn explain(sources: &Sources, outcome: &Outcome, version: ChartVersion, helm
         }
     }
     layer_effects(&mut cx);
+    let origins = Origins::new(sources);
     let mut notes = cx.notes;
-    notes.sort_by_key(|n| sources_order(sources, n));
-    notes
-}
-
-/// Notes in file order (file, line, column); notes without a place last.
-fn sources_order(sources: &Sources, n: &Note) -> (usize, usize, usize) {
-    let key: Vec<&str> = n.key.iter().map(String::as_str).collect();
-    match sources.origin(&key) {
-        Some(l) => (sources.files.iter().position(|f| f.name == l.file).unwrap_or(0), l.line, l.col),
+    // In file order (file, line, column); notes without a place last.
+    notes.sort_by_cached_key(|n| match origins.get(&n.key) {
+        Some((file, l)) => (*file, l.line, l.col),
         None => (usize::MAX, 0, 0),
+    });
+    for n in &mut notes {
+        n.at = origins.get(&n.key).map(|(_, l)| l.clone());
     }
+    notes
 }
 
 /// Scalars, lists, nulls and empty mappings, with their key paths.
@@ -148,7 +186,7 @@ impl Ctx<'_> {
     /// A note about the user's `key`, on the 13.x key `target` (empty: none).
     fn note(&mut self, severity: Severity, key: &[&str], target: &[&str], text: String) {
         let owned = |p: &[&str]| p.iter().map(|s| s.to_string()).collect();
-        self.notes.push(Note { severity, key: owned(key), target: owned(target), text });
+        self.notes.push(Note { severity, key: owned(key), target: owned(target), text, at: None });
     }
 
     /// Why a component's old keys are not mapped, or `None` if they are.
@@ -384,7 +422,7 @@ fn consequence(target: &[&str]) -> String {
 fn unmapped(cx: &mut Ctx, p: &[&str], u: &Value, why: &str) {
     let group = if p.len() > 2 && p[..2] != ["zeebeGateway", "service"] && p[0] != "global" { &p[..2] } else { p };
     let (p, u) = (group, get_path(cx.user, group).unwrap_or(u));
-    if all_empty(u) || cx.notes.iter().any(|n| n.key == p) {
+    if all_empty(u) || !cx.grouped.insert(p.iter().map(|s| s.to_string()).collect()) {
         return;
     }
     let dotted = join(p);

@@ -13,6 +13,7 @@ mod compare;
 mod layer;
 mod version;
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -161,7 +162,8 @@ fn printed(after: &Value) -> Value {
 pub fn run(args: CompatArgs) -> Result<Exit> {
     let sources = Sources::read(&args.files)?;
     let report = emulate(&sources, args.chart_version, args.helm_version);
-    let stderr = &mut std::io::stderr().lock();
+    // Buffered: --explain can write thousands of lines (stderr itself is unbuffered).
+    let stderr = &mut std::io::BufWriter::new(std::io::stderr().lock());
 
     let shown = if args.all_errors { report.failures.len() } else { report.failures.len().min(1) };
     for f in &report.failures[..shown] {
@@ -173,7 +175,7 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
     }
     if args.explain {
         for n in &report.notes {
-            writeln!(stderr, "{}", n.display(&sources))?;
+            writeln!(stderr, "{}", n.display())?;
         }
         write_comparison(stderr, &sources, &report)?;
     }
@@ -185,6 +187,7 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
             Output::Yaml => emit::to_yaml(&effective),
             Output::Json => serde_json::to_string_pretty(&effective)? + "\n",
         };
+        stderr.flush()?;
         std::io::stdout().lock().write_all(text.as_bytes())?;
         if masked > 0 {
             writeln!(stderr, "compat: {masked} secret value(s) printed as <redacted>")?;
@@ -194,6 +197,7 @@ pub fn run(args: CompatArgs) -> Result<Exit> {
         }
     }
     writeln!(stderr, "{}", summary(&report, args.explain))?;
+    stderr.flush()?;
     Ok(if report.refused() { Exit::Refused } else { Exit::Ok })
 }
 
@@ -215,6 +219,15 @@ fn write_comparison(out: &mut impl Write, sources: &Sources, report: &Report) ->
         "compat: the templates would receive other values than from `helm-camunda-upgrade migrate` at {} key(s):",
         diffs.len()
     )?;
+    // The note that explains a difference: the first about this key, a parent or a child of it.
+    let mut exact: HashMap<&[String], usize> = HashMap::new();
+    let mut under: HashMap<&[String], usize> = HashMap::new();
+    for (i, n) in report.notes.iter().enumerate().filter(|(_, n)| !n.target.is_empty()) {
+        exact.entry(&n.target[..]).or_insert(i);
+        for len in 1..=n.target.len() {
+            under.entry(&n.target[..len]).or_insert(i);
+        }
+    }
     for d in &diffs {
         let path: Vec<&str> = d.path.iter().map(String::as_str).collect();
         // Long strings that share a beginning: show them from shortly before they part.
@@ -232,11 +245,10 @@ fn write_comparison(out: &mut impl Write, sources: &Sources, report: &Report) ->
             }
             Some(v) => explain::show(&path, v),
         };
-        // The note that explains it: one about this key, a parent or a child of it.
-        let related = |t: &Vec<String>| !t.is_empty() && (d.path.starts_with(t) || t.starts_with(&d.path));
-        let see = report.notes.iter().find(|n| related(&n.target)).map(|n| {
-            let key: Vec<&str> = n.key.iter().map(String::as_str).collect();
-            sources.origin(&key).map_or_else(|| format!(" (see {})", yaml::join_path(&key)), |l| format!(" (see {l})"))
+        let ancestors = (1..d.path.len()).filter_map(|len| exact.get(&d.path[..len]).copied());
+        let see = under.get(&d.path[..]).copied().into_iter().chain(ancestors).min().map(|i| {
+            let n = &report.notes[i];
+            n.at.as_ref().map_or_else(|| format!(" (see {})", yaml::join_path(&n.key)), |l| format!(" (see {l})"))
         });
         writeln!(
             out,
