@@ -46,6 +46,11 @@ impl fmt::Display for InputError {
 #[error("{0}")]
 pub struct Refused(pub String);
 
+/// Wrong use of the command line found after parsing (exit 2).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
 /// Map an error to its exit code.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
     for cause in err.chain() {
@@ -54,6 +59,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         }
         if cause.downcast_ref::<Refused>().is_some() {
             return Exit::Refused;
+        }
+        if cause.downcast_ref::<Usage>().is_some() {
+            return Exit::Usage;
         }
     }
     Exit::Failure

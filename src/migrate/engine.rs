@@ -9,50 +9,12 @@ use serde_json::Value;
 
 use super::report::{Item, ItemKind, Report};
 use super::derive::Derivations;
-use super::rules::{self, Action, Rule, Special};
+use super::rules::{self, Action, Rule, Shape, Special};
 use crate::error::{InputError, Location};
 use crate::values::{kind_name, Source, Sources};
 use crate::yaml::edit::{EditDoc, Policy};
 use crate::yaml::value::{get_path, truthy};
 use crate::yaml::{join_path, Kind, Node};
-
-/// The shapes the rules rely on; anything else is bad input with its position.
-#[derive(Debug, Clone, Copy)]
-enum Shape {
-    Map,
-    List,
-    Str,
-    Scalar,
-}
-
-static SHAPES: &[(&str, Shape)] = &[
-    ("global", Shape::Map),
-    ("zeebe", Shape::Map),
-    ("zeebeGateway", Shape::Map),
-    ("operate", Shape::Map),
-    ("tasklist", Shape::Map),
-    ("postgresql", Shape::Map),
-    ("orchestration", Shape::Map),
-    ("*.env", Shape::List),
-    ("*.envFrom", Shape::List),
-    ("*.initContainers", Shape::List),
-    ("*.sidecars", Shape::List),
-    ("*.extraVolumes", Shape::List),
-    ("*.extraVolumeMounts", Shape::List),
-    ("*.configuration", Shape::Str),
-    ("*.extraConfiguration", Shape::Map),
-    ("zeebe.clusterSize", Shape::Scalar),
-    ("zeebe.partitionCount", Shape::Scalar),
-    ("zeebe.replicationFactor", Shape::Scalar),
-    ("zeebe.javaOpts", Shape::Str),
-    ("zeebe.image", Shape::Map),
-    ("zeebe.service", Shape::Map),
-    ("zeebe.resources", Shape::Map),
-    ("zeebeGateway.ingress", Shape::Map),
-    ("zeebeGateway.service", Shape::Map),
-];
-
-const OLD_COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
 
 /// One decision of the walk: what happens to the subtree at `from`.
 #[derive(Debug, Clone)]
@@ -73,7 +35,6 @@ pub(crate) enum Op {
     Manual,
     Pending,
     Move { to: Vec<String>, transform: Transform },
-    Special(Special),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +61,7 @@ pub struct DocResult {
 
 pub struct Engine<'a> {
     pub rules: &'a [Rule],
+    pub shapes: &'a [(&'static str, Shape)],
     pub sources: &'a Sources,
     pub derived: &'a Derivations,
 }
@@ -121,7 +83,7 @@ impl<'a> Engine<'a> {
     pub fn check_shapes(&self) -> Result<()> {
         for f in &self.sources.files {
             let Some(root) = &f.doc.root else { continue };
-            check_node_shapes(f, root, &mut Vec::new())?;
+            check_node_shapes(f, root, self.shapes, &mut Vec::new())?;
         }
         Ok(())
     }
@@ -185,7 +147,6 @@ impl<'a> Engine<'a> {
             Action::Pending => Op::Pending,
             // Without an override from a derivation, the key stays as it is.
             Action::Special(Special::Derived(_)) => Op::Keep,
-            Action::Special(s) => Op::Special(s),
         };
         Plan { from, rule: Some(rule), op, why: None }
     }
@@ -243,8 +204,7 @@ impl<'a> Engine<'a> {
             let at = resolve(&plan.from);
             match &plan.op {
                 Op::Keep => {}
-                Op::Special(Special::CompatFlag) => {}
-                Op::Drop | Op::Manual | Op::Special(_) | Op::Consumed => {
+                Op::Drop | Op::Manual | Op::Consumed => {
                     ed.remove(&at);
                     emptied.push(at[..at.len() - 1].to_vec());
                 }
@@ -292,15 +252,6 @@ impl<'a> Engine<'a> {
             ed.prune_empty(&path);
         }
 
-        // Phase 3: values computed from the merged view.
-        for plan in &plans {
-            if let Op::Special(Special::DisableExporter) = plan.op {
-                if self.merged(&plan.from) == Some(&Value::Bool(true)) {
-                    ed.set(&p("orchestration.exporters.camunda.enabled"), &Value::Bool(false));
-                    ed.set(&p("orchestration.exporters.zeebe.enabled"), &Value::Bool(false));
-                }
-            }
-        }
         // Values derived from the merged view: in per-file mode each goes to the
         // file that held its sources (or the first file when it has none).
         let write_flag = !matches!(part, Part::File { first: false });
@@ -311,24 +262,15 @@ impl<'a> Engine<'a> {
                 ed.set(&set.path, &set.value);
             }
         }
-        let flag = p("global.compatibility.orchestration.enabled");
-        let has_flag = plans.iter().any(|pl| pl.from == flag);
-        if has_flag || write_flag {
-            ed.set(&flag, &Value::Bool(false));
-        }
-
-        self.report(src, &plans, &collisions, has_flag, write_flag, locate, &mut report);
+        self.report(src, &plans, &collisions, locate, &mut report);
         Ok(DocResult { text: ed.render(), report })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
         src: &Source,
         plans: &[Plan],
         collisions: &[(Vec<String>, Vec<String>)],
-        has_flag: bool,
-        write_flag: bool,
         locate: &dyn Fn(&[String]) -> Option<Location>,
         report: &mut Report,
     ) {
@@ -367,33 +309,12 @@ impl<'a> Engine<'a> {
                 }
                 let item = match &plan.op {
                     Op::Keep => Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), loc),
-                    Op::Consumed | Op::Special(Special::Derived(_)) => {
+                    Op::Consumed => {
                         values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None)
                     }
                     Op::Drop => values(Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc).reason(why), old.as_ref(), None),
                     Op::Manual => Item::new(ItemKind::Manual, Some(from_s.clone()), None, loc).reason(why),
                     Op::Pending => Item::new(ItemKind::Pending, Some(from_s.clone()), Some(from_s.clone()), loc).reason(why),
-                    Op::Special(Special::CompatFlag) => {
-                        let item = Item::new(ItemKind::Changed, Some(from_s.clone()), Some(from_s.clone()), loc).reason(why);
-                        if old == Some(Value::Bool(false)) {
-                            Item::new(ItemKind::Kept, Some(from_s.clone()), Some(from_s.clone()), item_loc(&item))
-                        } else {
-                            values(item, old.as_ref(), Some(&Value::Bool(false)))
-                        }
-                    }
-                    Op::Special(Special::DisableExporter) => {
-                        if old == Some(Value::Bool(true)) {
-                            let to = "orchestration.exporters.camunda.enabled, orchestration.exporters.zeebe.enabled";
-                            values(Item::new(ItemKind::Changed, Some(from_s.clone()), Some(to.into()), loc).reason(why), old.as_ref(), Some(&Value::Bool(false)))
-                        } else {
-                            values(
-                                Item::new(ItemKind::Dropped, Some(from_s.clone()), None, loc)
-                                    .reason("false is 8.8's default: the Camunda exporter stays on"),
-                                old.as_ref(),
-                                None,
-                            )
-                        }
-                    }
                     Op::Move { to, transform } => {
                         let mut to = to.clone();
                         to.extend(rest.iter().cloned());
@@ -425,27 +346,7 @@ impl<'a> Engine<'a> {
                 report.push(item);
             }
         }
-        for plan in plans {
-            if plan.op == Op::Special(Special::DisableExporter) && self.merged(&plan.from) == Some(&Value::Bool(true)) {
-                report.push(
-                    Item::new(ItemKind::Manual, None, Some("orchestration.env".into()), locate(&plan.from)).reason(
-                        "multi-region: the exporters are defined by hand in orchestration.env (a Camunda exporter per region was added beside each legacy one); run the data migration in one region only; after the migration, without Optimize, disable the legacy Elasticsearch exporter through the management API and then remove it from the values",
-                    ),
-                );
-            }
-        }
-        if !has_flag && write_flag {
-            report.push(
-                Item::new(ItemKind::Added, None, Some("global.compatibility.orchestration.enabled".into()), None)
-                    .values("global.compatibility.orchestration.enabled", None, Some(&Value::Bool(false)))
-                    .reason("the values are migrated; the chart's compatibility layer must not run over them again"),
-            );
-        }
     }
-}
-
-fn item_loc(i: &Item) -> Option<Location> {
-    i.file.as_ref().map(|f| Location { file: f.clone(), line: i.line.unwrap_or(0), col: i.column.unwrap_or(0) })
 }
 
 /// Every leaf under `node` (scalars, empty collections, lists as a whole) with
@@ -473,12 +374,10 @@ fn leaf_value(src: &Source, n: &Node) -> Option<Value> {
     crate::yaml::value::node_to_value(&src.doc, n, &mut budget, 0).ok()
 }
 
-fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<()> {
+fn check_node_shapes(f: &Source, node: &Node, shapes: &[(&str, Shape)], path: &mut Vec<String>) -> Result<()> {
     for e in node.entries() {
         path.push(e.key.clone());
-        let shape = SHAPES.iter().find(|(pat, _)| {
-            rules::matches(pat, path).is_some() && (!pat.starts_with("*.") || OLD_COMPONENTS.contains(&path[0].as_str()) || path[0] == "orchestration")
-        });
+        let shape = shapes.iter().find(|(pat, _)| rules::matches(pat, path).is_some());
         if let Some((_, shape)) = shape {
             let v = resolve_alias(f, &e.value);
             let (is_null, found) = match &v.kind {
@@ -513,7 +412,7 @@ fn check_node_shapes(f: &Source, node: &Node, path: &mut Vec<String>) -> Result<
         }
         // Shapes are only ever checked two levels down.
         if path.len() < 2 && e.value.is_map() {
-            check_node_shapes(f, &e.value, path)?;
+            check_node_shapes(f, &e.value, shapes, path)?;
         }
         path.pop();
     }
@@ -538,7 +437,7 @@ fn check_anchors(src: &Source, root: &Node, plans: &[Plan], resolve: &dyn Fn(&[S
         let moves = match &plan.op {
             Op::Move { to, .. } if to == &resolve(&plan.from) => continue,
             Op::Move { .. } => true,
-            Op::Drop | Op::Manual | Op::Special(_) | Op::Consumed => false,
+            Op::Drop | Op::Manual | Op::Consumed => false,
             Op::Keep | Op::Pending => continue,
         };
         let Some(node) = src.node(&strs(&plan.from)) else { continue };

@@ -56,8 +56,11 @@ pub struct MigrateArgs {
     /// or keep the first or the last one (each choice is reported).
     #[arg(long, value_enum, value_name = "first|last")]
     pub on_conflict: Option<OnConflict>,
+    /// Which migration to run (default: detected from the input; camunda-8.7-to-8.8).
+    #[arg(long, value_name = "NAME")]
+    pub migration: Option<String>,
     /// Print the key rules as a Markdown table and exit.
-    #[arg(long, exclusive = true)]
+    #[arg(long, conflicts_with_all = ["files", "output", "out_dir", "in_place"])]
     pub list_rules: bool,
 }
 
@@ -65,6 +68,8 @@ pub struct MigrateArgs {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub on_conflict: Option<OnConflict>,
+    /// A migration id from `MIGRATIONS`; detected from the input when absent.
+    pub migration: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -84,12 +89,13 @@ pub struct Output {
 
 /// What `migrate_values` produces: the outputs, the report (decided on the
 /// merged view), and the migrated values as Helm will read them.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Migrated {
     pub outputs: Vec<Output>,
     pub report: Report,
     /// The merged 8.8 values as text (equal to the single output when there is one).
     pub merged_text: String,
+    pub migration: &'static Migration,
 }
 
 impl Migrated {
@@ -111,10 +117,58 @@ impl Migrated {
     }
 }
 
-/// Migrate `sources` (Camunda 8.7 -> 8.8). With `per_file`, one output per input.
+/// A values migration between two chart versions: its rules, the shapes it
+/// relies on, its derivations, and how to recognise its input.
+pub struct Migration {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub rules: &'static [rules::Rule],
+    pub shapes: fn() -> &'static [(&'static str, rules::Shape)],
+    pub derive: fn(&Sources, &Options) -> Result<derive::Derivations>,
+    /// Does the merged input look like this migration's "before" values?
+    pub detect: fn(&Value) -> bool,
+}
+
+/// Every migration the tool knows; `--migration` picks one by id.
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    id: "camunda-8.7-to-8.8",
+    title: "Camunda 8.7 -> 8.8",
+    rules: rules::CAMUNDA,
+    shapes: || rules::CAMUNDA_SHAPES.as_slice(),
+    derive: derive::derive,
+    detect: |v| {
+        const KEYS: [&str; 12] = [
+            "zeebe", "zeebeGateway", "operate", "tasklist", "orchestration", "identity", "identityKeycloak", "connectors", "optimize",
+            "webModeler", "console", "postgresql",
+        ];
+        v.as_object().is_some_and(|m| m.is_empty() || KEYS.iter().any(|k| m.contains_key(*k)) || m.get("global").is_some_and(|g| g.get("identity").is_some()))
+    },
+}];
+
+/// The migration to run: the one named, or the only one whose input this looks like.
+pub fn choose(sources: &Sources, options: &Options) -> Result<&'static Migration> {
+    if let Some(id) = &options.migration {
+        return MIGRATIONS.iter().find(|m| m.id == id).ok_or_else(|| {
+            let known: Vec<&str> = MIGRATIONS.iter().map(|m| m.id).collect();
+            anyhow::anyhow!(crate::error::Usage(format!("unknown migration {id:?}; known: {}", known.join(", "))))
+        });
+    }
+    let hits: Vec<&Migration> = MIGRATIONS.iter().filter(|m| (m.detect)(&sources.merged)).collect();
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => Ok(&MIGRATIONS[0]),
+        many => {
+            let ids: Vec<&str> = many.iter().map(|m| m.id).collect();
+            anyhow::bail!(crate::error::Usage(format!("the input fits several migrations ({}); choose one with --migration", ids.join(", "))))
+        }
+    }
+}
+
+/// Migrate `sources`. With `per_file`, one output per input.
 pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> Result<Migrated> {
-    let derived = derive::derive(sources, options)?;
-    let engine = Engine { rules: rules::CAMUNDA, sources, derived: &derived };
+    let migration = choose(sources, options)?;
+    let derived = (migration.derive)(sources, options)?;
+    let engine = Engine { rules: migration.rules, shapes: (migration.shapes)(), sources, derived: &derived };
     engine.check_shapes()?;
     for f in &sources.files {
         for d in &f.doc.duplicates {
@@ -142,7 +196,7 @@ pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> R
         let input = (sources.files.len() == 1).then_some(0);
         vec![Output { input, original: merged_src.text.clone(), text: merged.text.clone() }]
     };
-    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text })
+    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text, migration })
 }
 
 /// Several files overlaid into one text, as Helm merges them (later files win).
@@ -164,7 +218,11 @@ fn merged_source(sources: &Sources) -> Result<std::borrow::Cow<'_, Source>> {
 
 pub fn run(args: MigrateArgs) -> Result<Exit> {
     if args.list_rules {
-        print!("{}", rules::markdown_table(rules::CAMUNDA));
+        let m = match &args.migration {
+            Some(id) => MIGRATIONS.iter().find(|m| m.id == id).with_context(|| format!("unknown migration {id:?}"))?,
+            None => &MIGRATIONS[0],
+        };
+        print!("{}", rules::markdown_table(m.rules));
         return Ok(Exit::Ok);
     }
     let reads_stdin = args.files.is_empty() || args.files.iter().any(|f| f == "-");
@@ -183,15 +241,15 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     let sources = Sources::read(&args.files)?;
     let per_file = args.out_dir.is_some() || args.in_place;
-    let options = Options { on_conflict: args.on_conflict };
+    let options = Options { on_conflict: args.on_conflict, migration: args.migration.clone() };
     let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
 
     if let Some(path) = &args.report_json {
-        output::write_atomic(path, migrated.report.to_json("camunda-8.7-to-8.8", &inputs).as_bytes(), None)?;
+        output::write_atomic(path, migrated.report.to_json(migrated.migration.id, &inputs).as_bytes(), None)?;
     }
     if !args.quiet {
-        let title = format!("helm-camunda-upgrade: migrate {} (Camunda 8.7 -> 8.8)", inputs.join(", "));
+        let title = format!("helm-camunda-upgrade: migrate {} ({})", inputs.join(", "), migrated.migration.title);
         eprint!("{}", migrated.report.render_text(&title));
     }
     let exit = migrated.exit();

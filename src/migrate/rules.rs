@@ -32,10 +32,6 @@ pub enum Action {
 pub enum Special {
     /// Decided by a derivation on the merged view (`derive/`); the text names the target for the README.
     Derived(&'static str),
-    /// `global.elasticsearch.disableExporter` -> `orchestration.exporters.{camunda,zeebe}.enabled`.
-    DisableExporter,
-    /// `global.compatibility.orchestration.enabled` is always written `false`.
-    CompatFlag,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,8 +130,8 @@ pub static CAMUNDA: &[Rule] = &[
     r("tasklist.**", Drop, WEBAPP_WHY),
     // --- renamed and removed keys elsewhere.
     r("postgresql.**", Move("webModelerPostgresql.**"), "Web Modeler's PostgreSQL subchart is aliased webModelerPostgresql in 13.x"),
-    r("global.elasticsearch.disableExporter", Special(Special::DisableExporter), "replaced by orchestration.exporters.{camunda,zeebe}.enabled"),
-    r("global.compatibility.orchestration.enabled", Special(Special::CompatFlag), "the values are migrated; the chart's compatibility layer must not run over them again"),
+    r("global.elasticsearch.disableExporter", Special(Special::Derived("orchestration.exporters.{camunda,zeebe}.enabled")), "true becomes false for both exporters (multi-region defines them by hand); false is 8.8's default"),
+    r("global.compatibility.orchestration.enabled", Special(Special::Derived("false")), "the values are migrated; the chart's compatibility layer must not run over them again"),
     r("global.identity.auth.zeebe.**", Special(Special::Derived("orchestration.security.authentication.oidc")), "clientId, audience, existingSecret -> secret.existingSecret, existingSecretKey -> secret.existingSecretKey, tokenScope -> scope"),
     r("global.identity.auth.connectors.**", Special(Special::Derived("connectors.security.authentication.oidc")), "same fields; the method is written as oidc"),
     r("global.identity.auth.operate.**", Special(Special::Derived("orchestration.security.authentication.oidc")), "audience -> backwardsCompatibleAudiences, redirectUrl -> the one redirectUrl; the rest has no equivalent"),
@@ -153,6 +149,61 @@ pub static CAMUNDA: &[Rule] = &[
     r("executionIdentity.**", Drop, "Execution Identity was removed in 13.x"),
     r("orchestration.importer.enabled", Special(Special::Derived("dropped")), "has no effect in any released 13.x chart; the importer starts with orchestration.migration.data.enabled"),
 ];
+
+/// The shapes the rules rely on; anything else is bad input, reported with its position.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    Map,
+    List,
+    Str,
+    /// Anything but a mapping or a list.
+    Scalar,
+}
+
+macro_rules! per_component {
+    ($key:literal, $shape:expr) => {
+        [
+            (concat!("zeebe.", $key), $shape),
+            (concat!("zeebeGateway.", $key), $shape),
+            (concat!("operate.", $key), $shape),
+            (concat!("tasklist.", $key), $shape),
+            (concat!("orchestration.", $key), $shape),
+        ]
+    };
+}
+
+/// Shapes of the Camunda keys the rules and derivations read.
+pub static CAMUNDA_SHAPES: std::sync::LazyLock<Vec<(&'static str, Shape)>> = std::sync::LazyLock::new(|| {
+    let mut v = vec![
+        ("global", Shape::Map),
+        ("zeebe", Shape::Map),
+        ("zeebeGateway", Shape::Map),
+        ("operate", Shape::Map),
+        ("tasklist", Shape::Map),
+        ("postgresql", Shape::Map),
+        ("orchestration", Shape::Map),
+        ("zeebe.clusterSize", Shape::Scalar),
+        ("zeebe.partitionCount", Shape::Scalar),
+        ("zeebe.replicationFactor", Shape::Scalar),
+        ("zeebe.javaOpts", Shape::Str),
+        ("zeebe.image", Shape::Map),
+        ("zeebe.service", Shape::Map),
+        ("zeebe.resources", Shape::Map),
+        ("zeebeGateway.ingress", Shape::Map),
+        ("zeebeGateway.service", Shape::Map),
+        ("connectors.env", Shape::List),
+    ];
+    v.extend(per_component!("env", Shape::List));
+    v.extend(per_component!("envFrom", Shape::List));
+    v.extend(per_component!("initContainers", Shape::List));
+    v.extend(per_component!("extraInitContainers", Shape::List));
+    v.extend(per_component!("sidecars", Shape::List));
+    v.extend(per_component!("extraVolumes", Shape::List));
+    v.extend(per_component!("extraVolumeMounts", Shape::List));
+    v.extend(per_component!("configuration", Shape::Str));
+    v.extend(per_component!("extraConfiguration", Shape::Map));
+    v
+});
 
 /// Does `pattern` match `path`? Returns the part of the path a trailing `**` took.
 /// (Called for every key the walk visits: no allocation.)
@@ -234,8 +285,6 @@ pub fn markdown_table(rules: &[Rule]) -> String {
             Manual => "dropped, manual step".into(),
             Pending => "kept in place, not migrated yet".into(),
             Special(Special::Derived(t)) => format!("`{t}`"),
-            Special(Special::DisableExporter) => "`orchestration.exporters.camunda.enabled`, `orchestration.exporters.zeebe.enabled`".into(),
-            Special(Special::CompatFlag) => "`false`".into(),
         };
         let extra = match rule.action {
             MoveAsString(_) => " (written as a string)".to_string(),

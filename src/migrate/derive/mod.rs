@@ -9,6 +9,7 @@ mod auth;
 mod blockers;
 mod components;
 mod consolidate;
+mod flags;
 
 use std::collections::HashMap;
 
@@ -137,6 +138,7 @@ fn loc_text(l: &Option<Location>) -> String {
 pub fn derive(sources: &Sources, options: &Options) -> Result<Derivations> {
     let ctx = Ctx { sources, merged: &sources.merged, options };
     let mut d = Derivations::default();
+    flags::derive(&ctx, &mut d);
     blockers::derive(&ctx, &mut d);
     consolidate::derive(&ctx, &mut d)?;
     auth::derive(&ctx, &mut d);
