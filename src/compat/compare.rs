@@ -16,14 +16,19 @@ pub struct Difference {
     pub migrate: Option<Value>,
 }
 
+/// The `migrate` migration the layer's job corresponds to.
+const MIGRATION: &str = "camunda-8.7-to-8.8";
+
 /// Keys expected to differ: `migrate` turns the layer off.
 const IGNORED: [&[&str]; 1] = [&["global", "compatibility", "orchestration", "enabled"]];
 
 /// What `migrate` makes of `sources`, as the templates would receive it (the
 /// printed top-level keys only), or why there is nothing to compare.
 pub fn migrated_effective(sources: &Sources, defaults: &Value, printed: fn(&Value) -> Value) -> Result<Value, String> {
+    // The layer is Camunda's, so is the migration to compare with (no detection).
+    let options = crate::migrate::Options { migration: Some(MIGRATION.into()), ..Default::default() };
     let run = || -> Result<Value> {
-        let migrated = crate::migrate::migrate_values(sources, false, &crate::migrate::Options::default())?;
+        let migrated = crate::migrate::migrate_values(sources, false, &options)?;
         if migrated.report.has(crate::migrate::report::ItemKind::Blocker) {
             anyhow::bail!("migrate refuses these values (run `helm-camunda-upgrade migrate` for the reason)");
         }
