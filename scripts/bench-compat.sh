@@ -19,7 +19,8 @@ out += ["zeebe:", "  enabled: true", "  clusterSize: \"3\"", "  partitionCount: 
         "  resources:", "    requests:", "      cpu: 800m", "      memory: 1200Mi", "  podLabels:"]
 out += [f"    label-{i}: value-{i}  # label {i}" for i in range(800)]
 out += ["zeebeGateway:", "  enabled: true", "  contextPath: /zeebe", "  service:", "    restPort: 8088",
-        "  ingress:", "    grpc:", "      enabled: true", "      host: grpc.example.com", "      tls:", "        enabled: false",
+        "  ingress:", "    grpc:", "      enabled: true", "      host: grpc.example.com",
+        "      tls:", "        enabled: false",
         "  podAnnotations:"]
 out += [f"    annotation-{i}: \"on\"" for i in range(800)]
 out += ["operate:", "  enabled: true", "  contextPath: /operate", "  podLabels:"]
@@ -46,5 +47,6 @@ else
   echo "yq                                            (not installed; apt-get install yq for this baseline)"
 fi
 printf '%-44s %8s ms\n' "helm-camunda-upgrade compat" "$(median "$bin" compat "$work/values.yaml")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --output json" "$(median "$bin" compat --output json "$work/values.yaml")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --explain (+migrate)" "$(median "$bin" compat --explain "$work/values.yaml")"
+in=$work/values.yaml
+printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --output json" "$(median "$bin" compat --output json "$in")"
+printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --explain (+migrate)" "$(median "$bin" compat --explain "$in")"

@@ -26,7 +26,8 @@ kind: ConfigMap
 metadata:
   name: compat-oracle-probe
 data:
-  values.json: {{ dict "orchestration" .Values.orchestration "connectors" .Values.connectors "global" .Values.global | toJson | quote }}
+  {{- $v := dict "orchestration" .Values.orchestration "connectors" .Values.connectors "global" .Values.global }}
+  values.json: {{ $v | toJson | quote }}
 EOF
 
 fargs=()

@@ -7,7 +7,10 @@ mod support;
 use serde_json::Value;
 use support::{at, compat_in, compat_stdin, effective};
 
-const UPGRADE_DOCS: &str = "For more details, please check Camunda Helm chart documentation. https://docs.camunda.io/docs/self-managed/deployment/helm/upgrade/";
+const UPGRADE_DOCS: &str = concat!(
+    "For more details, please check Camunda Helm chart documentation. ",
+    "https://docs.camunda.io/docs/self-managed/deployment/helm/upgrade/"
+);
 
 fn first_error_line(stderr: &str) -> &str {
     stderr.lines().find(|l| l.starts_with('[') || !l.starts_with("compat:") && !l.contains(": dropped:")).unwrap_or("")
@@ -15,21 +18,37 @@ fn first_error_line(stderr: &str) -> &str {
 
 #[test]
 fn renamed_and_removed_keys_fail_like_the_chart() {
+    let renamed = |old: &str, new: &str| {
+        format!("[camunda][error] The Helm values file key changed from \"{old}\" to \"{new}\". {UPGRADE_DOCS}")
+    };
+    let removed =
+        |old: &str| format!("[camunda][error] The Helm values file key \"{old}\" has been removed. {UPGRADE_DOCS}");
     let cases = [
-        ("webModeler: {enabled: true, restapi: {mail: {fromAddress: a@b.example}}}\nidentity: {enabled: true}\npostgresql: {enabled: true}\n",
-         format!("[camunda][error] The Helm values file key changed from \"postgresql\" to \"webModelerPostgresql\". {UPGRADE_DOCS}")),
-        ("zeebe-gateway: {enabled: true}\n",
-         format!("[camunda][error] The Helm values file key changed from \"zeebe-gateway\" to \"zeebeGateway\". {UPGRADE_DOCS}")),
-        ("connectors: {ingress: {enabled: true}}\n",
-         format!("[camunda][error] The Helm values file key \"connectors.ingress\" has been removed. {UPGRADE_DOCS}")),
-        ("zeebeGateway: {enabled: true, ingress: {rest: {enabled: true}, grpc: {enabled: false}}}\n",
-         format!("[camunda][error] The Helm values file key \"orchestration.ingress.rest\" has been removed. {UPGRADE_DOCS}")),
-        ("global: {elasticsearch: {url: \"http://es:9200\"}}\n",
-         "- global.elasticsearch.url: Invalid type. Expected: object, given: string".to_string()),
-        ("identityKeycloak: {enabled: true}\n",
-         "[camunda][error] Identity is disabled but identityKeycloak is enabled. Please ensure that if identityKeycloak is enabled, Identity must also be enabled.".to_string()),
-        ("global: {elasticsearch: {enabled: false}}\n",
-         "Please enable a secondary storage type. Either Elasticsearch or OpenSearch".to_string()),
+        (
+            "webModeler: {enabled: true, restapi: {mail: {fromAddress: a@b.example}}}\n\
+             identity: {enabled: true}\npostgresql: {enabled: true}\n",
+            renamed("postgresql", "webModelerPostgresql"),
+        ),
+        ("zeebe-gateway: {enabled: true}\n", renamed("zeebe-gateway", "zeebeGateway")),
+        ("connectors: {ingress: {enabled: true}}\n", removed("connectors.ingress")),
+        (
+            "zeebeGateway: {enabled: true, ingress: {rest: {enabled: true}, grpc: {enabled: false}}}\n",
+            removed("orchestration.ingress.rest"),
+        ),
+        (
+            "global: {elasticsearch: {url: \"http://es:9200\"}}\n",
+            "- global.elasticsearch.url: Invalid type. Expected: object, given: string".to_string(),
+        ),
+        (
+            "identityKeycloak: {enabled: true}\n",
+            "[camunda][error] Identity is disabled but identityKeycloak is enabled. Please ensure that if \
+             identityKeycloak is enabled, Identity must also be enabled."
+                .to_string(),
+        ),
+        (
+            "global: {elasticsearch: {enabled: false}}\n",
+            "Please enable a secondary storage type. Either Elasticsearch or OpenSearch".to_string(),
+        ),
     ];
     for (values, expected) in cases {
         let run = compat_stdin(values, &[]);
@@ -42,22 +61,32 @@ fn renamed_and_removed_keys_fail_like_the_chart() {
 fn identity_requirements_follow_the_release() {
     let optimize = "optimize: {enabled: true}\n";
     let run = compat_stdin(optimize, &["--chart-version", "13.3.2"]);
-    assert!(run.stderr.contains("[camunda][error] Optimize is enabled but management Identity is not enabled."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[camunda][error] Optimize is enabled but management Identity is not enabled."),
+        "{}",
+        run.stderr
+    );
     let run = compat_stdin(optimize, &["--chart-version", "13.4.0"]);
     assert!(!run.stderr.contains("would fail to render"), "PR #4910 dropped the rule: {}", run.stderr);
 
     let console = "console: {enabled: true}\nglobal: {identity: {service: {url: http://identity.example}}}\n";
     let run = compat_stdin(console, &["--chart-version", "13.12.2"]);
-    assert!(run.stderr.contains("[camunda][error] Console is enabled but management Identity is not enabled."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[camunda][error] Console is enabled but management Identity is not enabled."),
+        "{}",
+        run.stderr
+    );
     let run = compat_stdin(console, &["--chart-version", "13.12.3"]);
     assert!(!run.stderr.contains("would fail to render"), "an external Identity counts since 13.12.3: {}", run.stderr);
     let run = compat_stdin("console: {enabled: true}\n", &[]);
-    assert!(run.stderr.contains("[camunda][error] Console is enabled but management Identity is not configured. Enable local management Identity"), "{}", run.stderr);
+    let text = "[camunda][error] Console is enabled but management Identity is not configured. Enable local";
+    assert!(run.stderr.contains(text), "{}", run.stderr);
 }
 
 #[test]
 fn layer_failures_come_before_other_templates() {
-    let values = "postgresql: {enabled: true}\nwebModeler: {enabled: true}\nidentity: {enabled: true}\nzeebe: {enabled: true, env: [{name: A}]}\n";
+    let values = "postgresql: {enabled: true}\nwebModeler: {enabled: true}\nidentity: {enabled: true}\n\
+                  zeebe: {enabled: true, env: [{name: A}]}\n";
     let run = compat_stdin(values, &[]);
     let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with('[')).collect();
     assert_eq!(errors.len(), 1);
@@ -85,7 +114,8 @@ fn several_files_merge_like_helm_and_notes_point_at_the_deciding_file() {
 
 #[test]
 fn yaml_and_json_outputs_agree_and_yaml_reads_back_under_helm_rules() {
-    let values = "zeebe:\n  enabled: true\n  podLabels: {flag: \"on\", count: \"1_000\", when: \"2024-01-01\"}\n  configuration: \"\"\n";
+    let values = "zeebe:\n  enabled: true\n  podLabels: {flag: \"on\", count: \"1_000\", when: \"2024-01-01\"}\n\
+                  \x20 configuration: \"\"\n";
     let json = compat_stdin(values, &["--output", "json"]).json();
     let yaml = compat_stdin(values, &[]).stdout;
     // Helm reads `on` unquoted as true; the output must keep these strings quoted.

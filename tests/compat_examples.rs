@@ -33,7 +33,10 @@ fn e1_zeebe_merged_over_orchestration() {
         at(&v, "orchestration.retention"),
         &json!({"enabled": true, "minimumAge": "7d", "policyName": "zeebe-record-retention-policy"})
     );
-    assert_eq!(at(&v, "orchestration.profiles"), &json!({"broker": true, "identity": true, "operate": true, "tasklist": true}));
+    assert_eq!(
+        at(&v, "orchestration.profiles"),
+        &json!({"broker": true, "identity": true, "operate": true, "tasklist": true})
+    );
     assert_eq!(run.code, 4, "the layer overrides orchestration.clusterSize and resets requests.cpu");
 }
 
@@ -45,12 +48,22 @@ fn e2_keys_without_enabled_are_ignored_silently() {
     assert_eq!(at(&v, "orchestration.image.tag"), "8.8.36");
     assert_eq!(at(&v, "orchestration.contextPath"), "");
     assert_eq!(at(&v, "orchestration.service.httpPort"), 8080);
-    assert_eq!(at(&v, "orchestration.profiles"), &json!({"broker": true, "identity": true, "operate": true, "tasklist": true}));
+    assert_eq!(
+        at(&v, "orchestration.profiles"),
+        &json!({"broker": true, "identity": true, "operate": true, "tasklist": true})
+    );
     assert!(!run.stderr.contains("[orchestration][compatibility][error]"), "no failure: {}", run.stderr);
     assert_eq!(run.code, 4, "silently dropped keys");
-    for key in ["zeebe.clusterSize", "zeebe.image.tag", "zeebe.env", "zeebeGateway.contextPath", "zeebeGateway.service.restPort",
-        "operate.enabled", "operate.env", "tasklist.enabled"]
-    {
+    for key in [
+        "zeebe.clusterSize",
+        "zeebe.image.tag",
+        "zeebe.env",
+        "zeebeGateway.contextPath",
+        "zeebeGateway.service.restPort",
+        "operate.enabled",
+        "operate.env",
+        "tasklist.enabled",
+    ] {
         assert_eq!(notes(&run, &format!("dropped: {key}:")).len(), 1, "{key} in:\n{}", run.stderr);
     }
 }
@@ -58,7 +71,8 @@ fn e2_keys_without_enabled_are_ignored_silently() {
 #[test]
 fn e3_refused_free_form_key() {
     let run = case("e3-refused-env", &["values.yaml"], &[]);
-    let expected = "[orchestration][compatibility][error] Please migrate the value of \"zeebe.env\" to the new syntax under \
+    let expected =
+        "[orchestration][compatibility][error] Please migrate the value of \"zeebe.env\" to the new syntax under \
         \"orchestration.env\" For more details, please check Camunda Helm chart documentation. \
         https://docs.camunda.io/docs/self-managed/deployment/helm/upgrade/upgrade-hc-870-880/";
     assert!(run.stderr.lines().any(|l| l == expected), "{}", run.stderr);
@@ -70,7 +84,10 @@ fn e3_refused_free_form_key() {
 fn e4_gateway_profiles_and_auth() {
     let run = case("e4-gateway-operate-auth", &["values.yaml"], &[]);
     let v = run.json();
-    assert_eq!(at(&v, "orchestration.profiles"), &json!({"broker": false, "identity": true, "operate": true, "tasklist": true}));
+    assert_eq!(
+        at(&v, "orchestration.profiles"),
+        &json!({"broker": false, "identity": true, "operate": true, "tasklist": true})
+    );
     assert_eq!(at(&v, "orchestration.contextPath"), "/zeebe");
     assert_eq!(at(&v, "orchestration.service.httpPort"), 9999);
     assert_eq!(at(&v, "orchestration.service.grpcPort"), 26600);
@@ -78,7 +95,10 @@ fn e4_gateway_profiles_and_auth() {
     assert_eq!(at(&v, "orchestration.service.managementPort"), 9600, "other service defaults kept");
     assert_eq!(at(&v, "orchestration.ingress"), &json!({"grpc": {"enabled": true, "host": "grpc.example.com"}}));
     let oidc = at(&v, "orchestration.security.authentication.oidc");
-    assert_eq!((&oidc["clientId"], &oidc["audience"], &oidc["redirectUrl"]), (&json!("foo"), &json!("bar"), &json!("http://localhost:8080")));
+    assert_eq!(
+        (&oidc["clientId"], &oidc["audience"], &oidc["redirectUrl"]),
+        (&json!("foo"), &json!("bar"), &json!("http://localhost:8080"))
+    );
     let conn = at(&v, "connectors.security.authentication");
     assert_eq!((&conn["oidc"]["clientId"], &conn["oidc"]["existingSecret"]), (&json!("conn"), &json!("s")));
     assert_eq!(conn["oidc"]["existingSecretKey"], "identity-connectors-client-token", "rest default");
@@ -104,20 +124,35 @@ fn e6_full_12x_values() {
     let run = case("e6-full-12x-values", &["values.yaml"], &[]);
     let v = run.json();
     assert!(!run.stderr.contains("would fail to render"), "no failure: {}", run.stderr);
-    assert_eq!(at(&v, "orchestration.image"), &json!({"registry": "", "repository": "camunda/zeebe", "tag": "8.7.37", "digest": "", "pullSecrets": []}));
+    assert_eq!(
+        at(&v, "orchestration.image"),
+        &json!({"registry": "", "repository": "camunda/zeebe", "tag": "8.7.37", "digest": "", "pullSecrets": []})
+    );
     assert_eq!(at(&v, "orchestration.service.httpPort"), 9600);
     assert_eq!(at(&v, "orchestration.service.managementPort"), 9600);
-    assert_eq!(at(&v, "orchestration.resources"), &json!({"requests": {"cpu": "1000m", "memory": "1500Mi"}, "limits": {"cpu": "2000m", "memory": "3000Mi"}}));
+    assert_eq!(
+        at(&v, "orchestration.resources"),
+        &json!({"requests": {"cpu": "1000m", "memory": "1500Mi"}, "limits": {"cpu": "2000m", "memory": "3000Mi"}})
+    );
     assert_eq!(
         at(&v, "orchestration.javaOpts"),
         "-XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/usr/local/camunda/data \
          -XX:ErrorFile=/usr/local/camunda/data/camunda_error%p.log -XX:+ExitOnOutOfMemoryError"
     );
-    assert!(has(&v, "orchestration.podDisruptionBudget.minAvailable") && at(&v, "orchestration.podDisruptionBudget.minAvailable").is_null());
+    assert!(
+        has(&v, "orchestration.podDisruptionBudget.minAvailable")
+            && at(&v, "orchestration.podDisruptionBudget.minAvailable").is_null()
+    );
     // zeebeGateway, operate and tasklist are inert (no zeebeGateway.enabled in 12.x).
     assert_eq!(at(&v, "orchestration.contextPath"), "");
-    assert_eq!(at(&v, "orchestration.ingress.grpc.annotations")["nginx.ingress.kubernetes.io/backend-protocol"], "GRPC");
-    assert_eq!(at(&v, "orchestration.profiles"), &json!({"broker": true, "identity": true, "operate": true, "tasklist": true}));
+    assert_eq!(
+        at(&v, "orchestration.ingress.grpc.annotations")["nginx.ingress.kubernetes.io/backend-protocol"],
+        "GRPC"
+    );
+    assert_eq!(
+        at(&v, "orchestration.profiles"),
+        &json!({"broker": true, "identity": true, "operate": true, "tasklist": true})
+    );
     let conn = at(&v, "connectors.security.authentication.oidc");
     assert!(conn["existingSecret"].is_null());
     assert_eq!(conn["existingSecretKey"], "connectors-secret");
@@ -131,7 +166,10 @@ fn e7_realistic_87_values() {
     assert_eq!(at(&v, "orchestration.partitionCount"), "6");
     assert_eq!(at(&v, "orchestration.pvcSize"), "64Gi");
     assert_eq!(at(&v, "orchestration.logLevel"), "warn");
-    assert_eq!(at(&v, "orchestration.resources"), &json!({"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "2", "memory": "4Gi"}}));
+    assert_eq!(
+        at(&v, "orchestration.resources"),
+        &json!({"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "2", "memory": "4Gi"}})
+    );
     assert_eq!(at(&v, "orchestration.podLabels"), &json!({"team": "billing"}));
     assert_eq!(at(&v, "orchestration.nodeSelector"), &json!({"workload": "camunda"}));
     assert_eq!(at(&v, "orchestration.contextPath"), "/zeebe");
@@ -142,9 +180,16 @@ fn e7_realistic_87_values() {
                          "tls": {"enabled": true, "secretName": "globex-grpc-tls"}}})
     );
     let oidc = at(&v, "orchestration.security.authentication.oidc");
-    assert_eq!((&oidc["clientId"], &oidc["audience"]), (&json!("orchestration"), &json!("orchestration-api")), "auth.zeebe ignored");
+    assert_eq!(
+        (&oidc["clientId"], &oidc["audience"]),
+        (&json!("orchestration"), &json!("orchestration-api")),
+        "auth.zeebe ignored"
+    );
     let conn = at(&v, "connectors.security.authentication.oidc");
-    assert_eq!((&conn["existingSecret"], &conn["existingSecretKey"]), (&json!("globex-credentials"), &json!("connectors-secret")));
+    assert_eq!(
+        (&conn["existingSecret"], &conn["existingSecretKey"]),
+        (&json!("globex-credentials"), &json!("connectors-secret"))
+    );
     assert_eq!(run.code, 4);
 }
 
@@ -165,8 +210,16 @@ fn e7_with_free_form_keys_fails_first_on_zeebe_configuration() {
         .filter_map(|l| l.strip_prefix(REFUSAL_PREFIX))
         .map(|l| l.split('"').nth(1).unwrap())
         .collect();
-    assert_eq!(order, [
-        "zeebe.configuration", "zeebe.env", "zeebeGateway.env", "zeebeGateway.extraVolumes",
-        "zeebeGateway.extraVolumeMounts", "operate.env", "tasklist.configuration",
-    ]);
+    assert_eq!(
+        order,
+        [
+            "zeebe.configuration",
+            "zeebe.env",
+            "zeebeGateway.env",
+            "zeebeGateway.extraVolumes",
+            "zeebeGateway.extraVolumeMounts",
+            "operate.env",
+            "tasklist.configuration",
+        ]
+    );
 }

@@ -27,7 +27,10 @@ fn intended_target(path: &[String]) -> Option<Vec<String>> {
         ["zeebe", "enabled"] => to(&["orchestration", "profiles", "broker"], &[]),
         ["zeebe", rest @ ..] => to(&["orchestration"], rest),
         ["zeebeGateway", "service", "restPort"] => to(&["orchestration", "service", "httpPort"], &[]),
-        ["zeebeGateway", "service", k @ ("grpcPort" | "commandPort" | "internalPort" | "loadBalancerIP" | "loadBalancerSourceRanges")] => {
+        ["zeebeGateway", "service", k @ ("grpcPort" | "commandPort" | "internalPort")] => {
+            to(&["orchestration", "service", k], &[])
+        }
+        ["zeebeGateway", "service", k @ ("loadBalancerIP" | "loadBalancerSourceRanges")] => {
             to(&["orchestration", "service", k], &[])
         }
         ["zeebeGateway", rest @ ("ingress" | "contextPath"), more @ ..] => to(&["orchestration", rest], more),
@@ -65,7 +68,10 @@ fn leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>
 }
 
 fn empty(v: &Value) -> bool {
-    matches!(v, Value::Null) || v.as_str() == Some("") || v.as_array().is_some_and(Vec::is_empty) || v.as_object().is_some_and(|m| m.is_empty())
+    matches!(v, Value::Null)
+        || v.as_str() == Some("")
+        || v.as_array().is_some_and(Vec::is_empty)
+        || v.as_object().is_some_and(|m| m.is_empty())
 }
 
 fn truthy(v: &Value) -> bool {
@@ -113,9 +119,14 @@ fn explain_names_every_key_the_layer_drops_or_changes() {
             checked += 1;
             // The note names the key itself or the subtree it belongs to.
             let named = out.stderr.lines().any(|l| {
-                (1..=path.len()).any(|n| l.contains(&format!(": {}: ", path[..n].join("."))) && l.contains("values.yaml:"))
+                (1..=path.len())
+                    .any(|n| l.contains(&format!(": {}: ", path[..n].join("."))) && l.contains("values.yaml:"))
             });
-            assert!(named, "{case}: {dotted} ({value}) lands elsewhere but --explain does not name it:\n{}", out.stderr);
+            assert!(
+                named,
+                "{case}: {dotted} ({value}) lands elsewhere but --explain does not name it:\n{}",
+                out.stderr
+            );
         }
         assert!(checked >= 5, "{case}: only {checked} keys differ; the test would prove little");
     }
@@ -127,10 +138,17 @@ fn every_note_is_about_a_key_the_user_wrote() {
         let dir = cases_dir().join(case);
         let user = input_values(&dir, files);
         let out = run(&dir, files);
-        for line in out.stderr.lines().filter(|l| l.contains(": dropped: ") || l.contains(": changed: ") || l.contains(": breaks: ")) {
+        for line in out
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": dropped: ") || l.contains(": changed: ") || l.contains(": breaks: "))
+        {
             let text = line.splitn(3, ": ").nth(2).unwrap();
             let key = text.split([':', ' ']).next().unwrap();
-            assert!(!key.is_empty() && has_path(&user, key), "{case}: note about {key:?} which is not in the input: {line}");
+            assert!(
+                !key.is_empty() && has_path(&user, key),
+                "{case}: note about {key:?} which is not in the input: {line}"
+            );
         }
     }
 }
@@ -145,10 +163,15 @@ fn the_issue_example_and_the_comparison_with_migrate() {
     let dir = cases_dir().join("realistic-87-partial");
     let out = run(&dir, &["values.yaml"]);
     assert!(out.stderr.contains(
-        "values.yaml:23:3: dropped: zeebe.pvcSize: 64Gi is ignored because zeebe.enabled is not set; orchestration.pvcSize \
-         stays 32Gi; Kubernetes forbids changing a StatefulSet's volumeClaimTemplates, so the upgrade will be refused"
+        "values.yaml:23:3: dropped: zeebe.pvcSize: 64Gi is ignored because zeebe.enabled is not set; \
+         orchestration.pvcSize stays 32Gi; Kubernetes forbids changing a StatefulSet's volumeClaimTemplates, so the \
+         upgrade will be refused"
     ), "{}", out.stderr);
-    let section: Vec<&str> = out.stderr.lines().skip_while(|l| !l.contains("other values than from `helm-camunda-upgrade migrate`")).collect();
+    let section: Vec<&str> = out
+        .stderr
+        .lines()
+        .skip_while(|l| !l.contains("other values than from `helm-camunda-upgrade migrate`"))
+        .collect();
     assert!(!section.is_empty(), "no comparison:\n{}", out.stderr);
     for expected in [
         "  orchestration.pvcSize: the layer gives 32Gi, migrate gives 64Gi (see values.yaml:23:3)",
@@ -165,12 +188,18 @@ fn comparison_with_migrate_on_a_file_the_layer_handles_well() {
     let dir = cases_dir().join("e7-realistic-87");
     let out = run(&dir, &["values.yaml"]);
     let section: Vec<&str> = out.stderr.lines().skip_while(|l| !l.contains("`helm-camunda-upgrade migrate`")).collect();
-    let keys: Vec<&str> = section.iter().skip(1).filter_map(|l| l.strip_prefix("  ")).map(|l| l.split(": ").next().unwrap()).collect();
+    let keys: Vec<&str> =
+        section.iter().skip(1).filter_map(|l| l.strip_prefix("  ")).map(|l| l.split(": ").next().unwrap()).collect();
     // The layer keeps sizing, ports and context path; it differs on the gRPC
     // Ingress defaults (whole-object copy) and the javaOpts rewrite.
     assert!(keys.contains(&"orchestration.ingress.grpc.pathType"), "{keys:?}");
     assert!(keys.contains(&"orchestration.javaOpts"), "{keys:?}");
-    for same in ["orchestration.pvcSize", "orchestration.partitionCount", "orchestration.service.httpPort", "orchestration.contextPath"] {
+    for same in [
+        "orchestration.pvcSize",
+        "orchestration.partitionCount",
+        "orchestration.service.httpPort",
+        "orchestration.contextPath",
+    ] {
         assert!(!keys.contains(&same), "{same} should match migrate: {keys:?}");
     }
 }

@@ -19,10 +19,13 @@ fn golden_cases() {
     dirs.sort();
     let mut failed = Vec::new();
     for dir in &dirs {
-        let args_text = fs::read_to_string(dir.join("args")).unwrap_or_else(|_| panic!("{}: no args file", dir.display()));
-        let args: Vec<&str> = args_text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let args_text =
+            fs::read_to_string(dir.join("args")).unwrap_or_else(|_| panic!("{}: no args file", dir.display()));
+        let args: Vec<&str> =
+            args_text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let run = support::compat_in(dir, &args);
-        let actual = [("stdout", run.stdout.clone()), ("stderr", run.stderr.clone()), ("exit", format!("{}\n", run.code))];
+        let actual =
+            [("stdout", run.stdout.clone()), ("stderr", run.stderr.clone()), ("exit", format!("{}\n", run.code))];
         for (name, text) in actual {
             let path = dir.join(name);
             if update {

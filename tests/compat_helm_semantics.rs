@@ -127,8 +127,15 @@ fn at_b(x: &Value) -> Option<&Value> {
 
 #[test]
 fn template_errors_match_helm() {
-    let eq_cases = [json!({"a": {"b": 2}}), json!({"a": {"b": true}}), json!({"a": {"b": {"c": 1}}}), json!({"a": {"b": "800m"}}),
-        json!({"a": "s"}), json!(null), json!({"a": {"b": [1]}})];
+    let eq_cases = [
+        json!({"a": {"b": 2}}),
+        json!({"a": {"b": true}}),
+        json!({"a": {"b": {"c": 1}}}),
+        json!({"a": {"b": "800m"}}),
+        json!({"a": "s"}),
+        json!(null),
+        json!({"a": {"b": [1]}}),
+    ];
     let chain_cases = [json!({}), json!({"a": null}), json!({"a": "s"}), json!({"a": {"b": 1}}), json!("top")];
     let replace_cases = [json!({"s": null}), json!({"s": 3}), json!({"s": true}), json!({"s": "a zeebe"}), json!({})];
     for helm in HELMS {
@@ -139,7 +146,8 @@ fn template_errors_match_helm() {
                 assert!(helm_error(helm, "eq", x.clone()).unwrap().starts_with("error calling eq: uncomparable type"));
                 continue;
             }
-            let ours = gotpl::paren_chain(Some(x), &["a", "b"]).and_then(|v| gotpl::eq_str(v, "800m")).err().map(|e| e.0);
+            let ours =
+                gotpl::paren_chain(Some(x), &["a", "b"]).and_then(|v| gotpl::eq_str(v, "800m")).err().map(|e| e.0);
             assert_eq!(helm_error(helm, "eq", x.clone()), ours, "helm {helm}: eq on {x}");
         }
         for x in &chain_cases {

@@ -8,7 +8,8 @@ use serde_json::json;
 use support::{at, compat_stdin, effective, has, notes};
 
 const URL_NEW: &str = "https://docs.camunda.io/docs/self-managed/deployment/helm/upgrade/upgrade-hc-870-880/";
-const URL_OLD: &str = "https://docs.camunda.io/docs/next/self-managed/installation-methods/helm/upgrade/upgrade-hc-870-880/";
+const URL_OLD: &str =
+    "https://docs.camunda.io/docs/next/self-managed/installation-methods/helm/upgrade/upgrade-hc-870-880/";
 
 // ---- gates ----
 
@@ -72,15 +73,26 @@ fn empty_list_wipes_and_lists_replace() {
         &[],
     );
     assert_eq!(at(&v, "orchestration.pvcAccessModes"), &json!([]), "[] wipes the 13.x default [ReadWriteOnce]");
-    assert_eq!(at(&v, "orchestration.tolerations"), &json!([{"key": "b", "operator": "Exists"}]), "replaced, not concatenated");
-    assert!(notes(&run, "changed: zeebe.pvcAccessModes: [] replaces orchestration.pvcAccessModes").len() == 1, "{}", run.stderr);
+    assert_eq!(
+        at(&v, "orchestration.tolerations"),
+        &json!([{"key": "b", "operator": "Exists"}]),
+        "replaced, not concatenated"
+    );
+    assert!(
+        notes(&run, "changed: zeebe.pvcAccessModes: [] replaces orchestration.pvcAccessModes").len() == 1,
+        "{}",
+        run.stderr
+    );
     assert!(notes(&run, "dropped: orchestration.tolerations:").len() == 1, "{}", run.stderr);
 }
 
 #[test]
 fn maps_merge_key_by_key() {
     let (v, _) = effective("zeebe:\n  enabled: true\n  retention: {enabled: true}\n  podLabels: {team: a}\n", &[]);
-    assert_eq!(at(&v, "orchestration.retention"), &json!({"enabled": true, "minimumAge": "30d", "policyName": "zeebe-record-retention-policy"}));
+    assert_eq!(
+        at(&v, "orchestration.retention"),
+        &json!({"enabled": true, "minimumAge": "30d", "policyName": "zeebe-record-retention-policy"})
+    );
     assert_eq!(at(&v, "orchestration.podLabels"), &json!({"team": "a"}));
 }
 
@@ -90,14 +102,20 @@ fn null_overwrites() {
     assert!(has(&v, "orchestration.podDisruptionBudget.minAvailable"));
     assert!(at(&v, "orchestration.podDisruptionBudget.minAvailable").is_null());
     assert_eq!(at(&v, "orchestration.podDisruptionBudget.maxUnavailable"), 1);
-    assert_eq!(notes(&run, "null overwrites orchestration.podDisruptionBudget.minAvailable; the 13.x value 0 is gone").len(), 1);
+    assert_eq!(
+        notes(&run, "null overwrites orchestration.podDisruptionBudget.minAvailable; the 13.x value 0 is gone").len(),
+        1
+    );
 }
 
 #[test]
 fn false_empty_and_zero_overwrite() {
     let (v, _) = effective(
-        "zeebe:\n  enabled: true\n  debug: false\n  priorityClassName: \"\"\n  podDisruptionBudget: {maxUnavailable: 0}\n\
-         orchestration:\n  debug: true\n  priorityClassName: high\n",
+        concat!(
+            "zeebe:\n  enabled: true\n  debug: false\n  priorityClassName: \"\"\n",
+            "  podDisruptionBudget: {maxUnavailable: 0}\n",
+            "orchestration:\n  debug: true\n  priorityClassName: high\n",
+        ),
         &[],
     );
     assert_eq!(at(&v, "orchestration.debug"), false);
@@ -125,7 +143,12 @@ fn type_clash_with_helm_before_3_16_keeps_the_new_scalar() {
     assert_eq!(at(&v, "orchestration.pvcSize"), "32Gi", "mergo 0.3.13 leaves a non-empty scalar under an old map");
     assert_eq!(at(&v, "orchestration.retention"), "none", "an old scalar still replaces a map");
     assert_eq!(
-        notes(&run, "dropped: zeebe.pvcSize.size: 64Gi is ignored: with Helm 3.15 a mapping does not replace orchestration.pvcSize (a scalar, 32Gi)").len(),
+        notes(
+            &run,
+            "dropped: zeebe.pvcSize.size: 64Gi is ignored: with Helm 3.15 a mapping does not replace \
+             orchestration.pvcSize (a scalar, 32Gi)"
+        )
+        .len(),
         1,
         "{}",
         run.stderr
@@ -136,10 +159,18 @@ fn type_clash_with_helm_before_3_16_keeps_the_new_scalar() {
 
 #[test]
 fn image_and_http_port_keep_their_old_meaning() {
-    let (v, run) = effective("zeebe:\n  enabled: true\n  image: {repository: camunda/zeebe, tag: 8.7.20}\n  service: {httpPort: 9600}\n", &[]);
-    assert_eq!((at(&v, "orchestration.image.repository"), at(&v, "orchestration.image.tag")), (&json!("camunda/zeebe"), &json!("8.7.20")));
+    let (v, run) = effective(
+        "zeebe:\n  enabled: true\n  image: {repository: camunda/zeebe, tag: 8.7.20}\n  service: {httpPort: 9600}\n",
+        &[],
+    );
+    assert_eq!(
+        (at(&v, "orchestration.image.repository"), at(&v, "orchestration.image.tag")),
+        (&json!("camunda/zeebe"), &json!("8.7.20"))
+    );
     assert_eq!(at(&v, "orchestration.service.httpPort"), 9600);
-    assert_eq!(notes(&run, "breaks: zeebe.image.tag: 8.7.20 becomes orchestration.image.tag: orchestration would run camunda/zeebe:8.7.20").len(), 1);
+    let image =
+        "breaks: zeebe.image.tag: 8.7.20 becomes orchestration.image.tag: orchestration would run camunda/zeebe:8.7.20";
+    assert_eq!(notes(&run, image).len(), 1);
     assert_eq!(notes(&run, "it now equals managementPort 9600").len(), 1);
     assert_eq!(run.code, 4);
 }
@@ -149,11 +180,18 @@ fn image_and_http_port_keep_their_old_meaning() {
 #[test]
 fn resources_equal_to_12x_defaults_go_back_to_pre_merge_values() {
     let (v, run) = effective(
-        "zeebe:\n  enabled: true\n  resources:\n    requests: {cpu: 800m, memory: 4Gi}\n    limits: {cpu: \"2\", memory: 1920Mi}\n\
-         orchestration:\n  resources: {requests: {cpu: \"3\"}}\n",
+        concat!(
+            "zeebe:\n  enabled: true\n  resources:\n",
+            "    requests: {cpu: 800m, memory: 4Gi}\n    limits: {cpu: \"2\", memory: 1920Mi}\n",
+            "orchestration:\n  resources: {requests: {cpu: \"3\"}}\n",
+        ),
         &[],
     );
-    assert_eq!(at(&v, "orchestration.resources.requests"), &json!({"cpu": "3", "memory": "4Gi"}), "pre-merge = the user's orchestration value");
+    assert_eq!(
+        at(&v, "orchestration.resources.requests"),
+        &json!({"cpu": "3", "memory": "4Gi"}),
+        "pre-merge = the user's orchestration value"
+    );
     assert_eq!(at(&v, "orchestration.resources.limits"), &json!({"cpu": "2", "memory": "3000Mi"}));
     assert_eq!(notes(&run, "is the chart 12.x default").len(), 2, "{}", run.stderr);
 }
@@ -165,7 +203,8 @@ fn numeric_resources_crash_the_render_and_quoted_ones_do_not() {
         ("true", "error calling eq: incompatible types for comparison"),
         ("{a: b}", "error calling eq: incompatible types for comparison"),
     ] {
-        let run = compat_stdin(&format!("zeebe:\n  enabled: true\n  resources:\n    limits:\n      memory: {value}\n"), &[]);
+        let run =
+            compat_stdin(&format!("zeebe:\n  enabled: true\n  resources:\n    limits:\n      memory: {value}\n"), &[]);
         assert!(run.stderr.lines().any(|l| l == error), "{value}: {}", run.stderr);
         assert!(run.stderr.contains("caused by zeebe.resources.limits.memory (<stdin>:5:7)"), "{}", run.stderr);
         assert_eq!((run.stdout.as_str(), run.code), ("", 4));
@@ -180,7 +219,10 @@ fn numeric_resources_crash_the_render_and_quoted_ones_do_not() {
 #[test]
 fn java_opts_substring_rewrite_also_hits_new_values() {
     let (v, run) = effective(
-        "zeebe:\n  enabled: true\norchestration:\n  javaOpts: -Dzeebe.broker.x=1 -DZEEBE_Y=2 -Xlog:/usr/local/zeebe/gc.log\n",
+        concat!(
+            "zeebe:\n  enabled: true\n",
+            "orchestration:\n  javaOpts: -Dzeebe.broker.x=1 -DZEEBE_Y=2 -Xlog:/usr/local/zeebe/gc.log\n",
+        ),
         &[],
     );
     assert_eq!(at(&v, "orchestration.javaOpts"), "-Dcamunda.broker.x=1 -DZEEBE_Y=2 -Xlog:/usr/local/camunda/gc.log");
@@ -215,40 +257,79 @@ fn broker_profile_before_and_after_13_2_0() {
 #[test]
 fn gateway_ingress_replaces_the_whole_object() {
     let (v, run) = effective(
-        "zeebeGateway:\n  enabled: true\n  ingress:\n    grpc: {enabled: true, host: g.example, tls: {enabled: false}}\n\
-         orchestration:\n  ingress: {grpc: {labels: {mine: x}}}\n",
+        concat!(
+            "zeebeGateway:\n  enabled: true\n  ingress:\n",
+            "    grpc: {enabled: true, host: g.example, tls: {enabled: false}}\n",
+            "orchestration:\n  ingress: {grpc: {labels: {mine: x}}}\n",
+        ),
         &[],
     );
-    assert_eq!(at(&v, "orchestration.ingress"), &json!({"grpc": {"enabled": true, "host": "g.example", "tls": {"enabled": false}}}));
+    assert_eq!(
+        at(&v, "orchestration.ingress"),
+        &json!({"grpc": {"enabled": true, "host": "g.example", "tls": {"enabled": false}}})
+    );
     let lost = notes(&run, "replaces orchestration.ingress as a whole, so these settings are lost");
     assert_eq!(lost.len(), 1, "{}", run.stderr);
-    for key in ["grpc.labels.mine", "grpc.className", "grpc.path", "grpc.pathType", "nginx.ingress.kubernetes.io/backend-protocol"] {
+    for key in [
+        "grpc.labels.mine",
+        "grpc.className",
+        "grpc.path",
+        "grpc.pathType",
+        "nginx.ingress.kubernetes.io/backend-protocol",
+    ] {
         assert!(lost[0].contains(key), "{key}: {}", lost[0]);
     }
     assert!(lost[0].starts_with("<stdin>:3:3: breaks:") && lost[0].contains("path/pathType null"), "{}", lost[0]);
-    assert_eq!(notes(&run, "dropped: orchestration.ingress.grpc.labels.mine: x is lost: zeebeGateway.ingress (it replaces").len(), 1, "{}", run.stderr);
+    assert_eq!(
+        notes(&run, "dropped: orchestration.ingress.grpc.labels.mine: x is lost: zeebeGateway.ingress (it replaces")
+            .len(),
+        1,
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn gateway_mappings_need_enabled_and_skip_empty_values() {
     let (v, _) = effective("zeebeGateway:\n  contextPath: /z\n  service: {grpcPort: 1}\n", &[]);
-    assert_eq!((at(&v, "orchestration.contextPath"), at(&v, "orchestration.service.grpcPort")), (&json!(""), &json!(26500)));
+    assert_eq!(
+        (at(&v, "orchestration.contextPath"), at(&v, "orchestration.service.grpcPort")),
+        (&json!(""), &json!(26500))
+    );
     let (v, run) = effective(
-        "zeebe:\n  enabled: true\n  service: {commandPort: 1111}\n\
-         zeebeGateway:\n  enabled: true\n  contextPath: \"\"\n  service:\n    restPort: 8088\n    grpcPort: 0\n    commandPort: 2222\n    internalPort: 3333\n    loadBalancerIP: 10.0.0.1\n",
+        concat!(
+            "zeebe:\n  enabled: true\n  service: {commandPort: 1111}\n",
+            "zeebeGateway:\n  enabled: true\n  contextPath: \"\"\n  service:\n",
+            "    restPort: 8088\n    grpcPort: 0\n    commandPort: 2222\n    internalPort: 3333\n",
+            "    loadBalancerIP: 10.0.0.1\n",
+        ),
         &[],
     );
     assert_eq!(at(&v, "orchestration.contextPath"), "", "empty values are not copied");
     let svc = at(&v, "orchestration.service");
-    assert_eq!((&svc["httpPort"], &svc["grpcPort"], &svc["commandPort"], &svc["internalPort"], &svc["loadBalancerIP"]),
-        (&json!(8088), &json!(26500), &json!(2222), &json!(3333), &json!("10.0.0.1")));
-    assert_eq!(notes(&run, "zeebe.service.commandPort: 1111 is overridden").len(), 1, "gateway wins over zeebe: {}", run.stderr);
-    assert_eq!(notes(&run, "zeebeGateway.service.grpcPort: 0 is ignored (the layer copies only non-empty values)").len(), 1);
+    assert_eq!(
+        (&svc["httpPort"], &svc["grpcPort"], &svc["commandPort"], &svc["internalPort"], &svc["loadBalancerIP"]),
+        (&json!(8088), &json!(26500), &json!(2222), &json!(3333), &json!("10.0.0.1"))
+    );
+    assert_eq!(
+        notes(&run, "zeebe.service.commandPort: 1111 is overridden").len(),
+        1,
+        "gateway wins over zeebe: {}",
+        run.stderr
+    );
+    assert_eq!(
+        notes(&run, "zeebeGateway.service.grpcPort: 0 is ignored (the layer copies only non-empty values)").len(),
+        1
+    );
 }
 
 #[test]
 fn gateway_keys_without_counterpart_are_ignored() {
-    let (_, run) = effective("zeebeGateway:\n  enabled: true\n  replicas: 3\n  resources: {requests: {cpu: 1}}\n  service: {httpPort: 9600}\n", &[]);
+    let values = concat!(
+        "zeebeGateway:\n  enabled: true\n  replicas: 3\n",
+        "  resources: {requests: {cpu: 1}}\n  service: {httpPort: 9600}\n"
+    );
+    let (_, run) = effective(values, &[]);
     assert_eq!(notes(&run, "dropped: zeebeGateway.replicas: 3 is ignored").len(), 1);
     assert_eq!(notes(&run, "dropped: zeebeGateway.resources: {\"requests\":{\"cpu\":1}} is ignored").len(), 1);
     assert_eq!(notes(&run, "moves it to orchestration.service.managementPort").len(), 1);
@@ -265,19 +346,33 @@ fn operate_and_tasklist_only_true_counts() {
     );
     assert_eq!(at(&v, "orchestration.profiles.operate"), true, "old true wins over new false");
     assert_eq!(at(&v, "orchestration.profiles.tasklist"), true, "old false is ignored");
-    assert_eq!(notes(&run, "dropped: orchestration.profiles.operate: false is overridden: it becomes true from operate.enabled").len(), 1);
-    assert_eq!(notes(&run, "tasklist.enabled: false is ignored (the layer copies only true)").len(), 1, "{}", run.stderr);
+    assert_eq!(
+        notes(
+            &run,
+            "dropped: orchestration.profiles.operate: false is overridden: it becomes true from operate.enabled"
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        notes(&run, "tasklist.enabled: false is ignored (the layer copies only true)").len(),
+        1,
+        "{}",
+        run.stderr
+    );
 }
 
 // ---- steps 8, 9: auth ----
 
 #[test]
 fn auth_merges_need_the_component_enabled() {
-    let values = "global:\n  identity:\n    auth:\n      orchestration: {clientId: foo}\n      connectors: {clientId: conn}\n";
+    let values =
+        "global:\n  identity:\n    auth:\n      orchestration: {clientId: foo}\n      connectors: {clientId: conn}\n";
     let (v, _) = effective(values, &[]);
     assert_eq!(at(&v, "orchestration.security.authentication.oidc.clientId"), "foo");
     assert_eq!(at(&v, "connectors.security.authentication.oidc.clientId"), "conn");
-    let (v, run) = effective(&format!("{values}orchestration: {{enabled: false}}\nconnectors: {{enabled: false}}\n"), &[]);
+    let (v, run) =
+        effective(&format!("{values}orchestration: {{enabled: false}}\nconnectors: {{enabled: false}}\n"), &[]);
     assert_eq!(at(&v, "orchestration.security.authentication.oidc.clientId"), "orchestration");
     assert_eq!(at(&v, "connectors.security.authentication.oidc.clientId"), "connectors");
     assert_eq!(notes(&run, "is ignored because connectors.enabled is false").len(), 1, "{}", run.stderr);
@@ -285,7 +380,10 @@ fn auth_merges_need_the_component_enabled() {
 
 #[test]
 fn old_auth_keys_and_the_auth_switch_are_not_mapped() {
-    let (v, run) = effective("global:\n  identity:\n    auth:\n      enabled: true\n      zeebe: {clientId: zeebe, audience: zeebe-api}\n", &[]);
+    let (v, run) = effective(
+        "global:\n  identity:\n    auth:\n      enabled: true\n      zeebe: {clientId: zeebe, audience: zeebe-api}\n",
+        &[],
+    );
     assert_eq!(at(&v, "orchestration.security.authentication.oidc.clientId"), "orchestration");
     assert_eq!(at(&v, "global.security.authentication.method"), "basic");
     assert_eq!(notes(&run, "global.identity.auth.zeebe.clientId: zeebe is ignored: chart 13.x does not read").len(), 1);
@@ -306,25 +404,38 @@ fn refusal_texts_order_and_docs_url_per_release() {
         .filter(|l| l.starts_with("[orchestration][compatibility][error]"))
         .map(String::from)
         .collect();
+    let refusal = |old: &str, new: &str| {
+        format!(
+            "[orchestration][compatibility][error] Please migrate the value of \"{old}\" to the new syntax under \
+             \"{new}\" For more details, please check Camunda Helm chart documentation. {URL_NEW}"
+        )
+    };
     assert_eq!(refused, [
-        format!("[orchestration][compatibility][error] Please migrate the value of \"zeebe.configuration\" to the new syntax under \"orchestration.configuration\" For more details, please check Camunda Helm chart documentation. {URL_NEW}"),
-        format!("[orchestration][compatibility][error] Please migrate the value of \"zeebe.sidecars\" to the new syntax under \"orchestration.sidecars\" For more details, please check Camunda Helm chart documentation. {URL_NEW}"),
-        format!("[orchestration][compatibility][error] Please migrate the value of \"operate.extraVolumeMounts\" to the new syntax under \"orchestration.extraVolumeMounts\" For more details, please check Camunda Helm chart documentation. {URL_NEW}"),
-        format!("[orchestration][compatibility][error] Please migrate the value of \"tasklist.env\" to the new syntax under \"orchestration.env\" For more details, please check Camunda Helm chart documentation. {URL_NEW}"),
+        refusal("zeebe.configuration", "orchestration.configuration"),
+        refusal("zeebe.sidecars", "orchestration.sidecars"),
+        refusal("operate.extraVolumeMounts", "orchestration.extraVolumeMounts"),
+        refusal("tasklist.env", "orchestration.env"),
     ]);
     let first = compat_stdin(values, &[]);
     assert_eq!(first.stderr.matches("[orchestration][compatibility][error]").count(), 1);
     assert!(first.stderr.contains("3 more follow (see them with --all-errors)"), "{}", first.stderr);
     for (version, url) in [("13.4.0", URL_OLD), ("13.4.1", URL_NEW), ("13.0.0", URL_OLD)] {
         let run = compat_stdin(values, &["--chart-version", version]);
-        assert!(run.stderr.lines().any(|l| l.starts_with("[orchestration]") && l.ends_with(url)), "{version}: {}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with("[orchestration]") && l.ends_with(url)),
+            "{version}: {}",
+            run.stderr
+        );
     }
 }
 
 #[test]
 fn empty_free_form_values_pass_and_extra_init_containers_is_merged() {
     let (v, run) = effective(
-        "zeebe:\n  enabled: true\n  env: []\n  configuration: \"\"\n  extraConfiguration: {}\n  extraInitContainers: [{name: init}]\n",
+        concat!(
+            "zeebe:\n  enabled: true\n  env: []\n  configuration: \"\"\n  extraConfiguration: {}\n",
+            "  extraInitContainers: [{name: init}]\n",
+        ),
         &[],
     );
     assert!(!run.stderr.contains("would fail to render"), "{}", run.stderr);
@@ -335,5 +446,7 @@ fn empty_free_form_values_pass_and_extra_init_containers_is_merged() {
 fn refusals_need_the_component_enabled() {
     let (_, run) = effective("operate:\n  enabled: false\n  configuration: x\n", &[]);
     assert!(!run.stderr.contains("would fail to render"), "{}", run.stderr);
-    assert_eq!(notes(&run, "operate.configuration: x is ignored because operate.enabled is false; orchestration.configuration stays \"\" (were it on, the chart would refuse this key)").len(), 1, "{}", run.stderr);
+    let note = "operate.configuration: x is ignored because operate.enabled is false; orchestration.configuration \
+                stays \"\" (were it on, the chart would refuse this key)";
+    assert_eq!(notes(&run, note).len(), 1, "{}", run.stderr);
 }

@@ -71,12 +71,24 @@ mod tests {
     fn leaf_differences() {
         let layer = json!({"orchestration": {"pvcSize": "32Gi", "podLabels": {}, "ingress": {"grpc": {"path": "/"}}},
                            "global": {"compatibility": {"orchestration": {"enabled": true}}}});
-        let migrate = json!({"orchestration": {"pvcSize": "64Gi", "podLabels": {"team": "a"}, "ingress": {"grpc": {"path": "/"}}},
+        let migrate = json!({"orchestration": {"pvcSize": "64Gi", "podLabels": {"team": "a"},
+                                               "ingress": {"grpc": {"path": "/"}}},
                              "global": {"compatibility": {"orchestration": {"enabled": false}}}});
         let d = differences(&layer, &migrate);
-        assert_eq!(d, vec![
-            Difference { path: vec!["orchestration".into(), "pvcSize".into()], layer: Some(json!("32Gi")), migrate: Some(json!("64Gi")) },
-            Difference { path: vec!["orchestration".into(), "podLabels".into(), "team".into()], layer: None, migrate: Some(json!("a")) },
-        ]);
+        assert_eq!(
+            d,
+            vec![
+                Difference {
+                    path: vec!["orchestration".into(), "pvcSize".into()],
+                    layer: Some(json!("32Gi")),
+                    migrate: Some(json!("64Gi"))
+                },
+                Difference {
+                    path: vec!["orchestration".into(), "podLabels".into(), "team".into()],
+                    layer: None,
+                    migrate: Some(json!("a"))
+                },
+            ]
+        );
     }
 }

@@ -86,7 +86,8 @@ fn multitenancy_unmet(v: &Value) -> Result<bool, TplError> {
     if !on {
         return Ok(false);
     }
-    let auth = go_or(&[Some(&identity_enabled(v)?), gotpl::field_chain(v, &["global", "identity", "auth", "enabled"])?]);
+    let auth =
+        go_or(&[Some(&identity_enabled(v)?), gotpl::field_chain(v, &["global", "identity", "auth", "enabled"])?]);
     let db = go_or(&[
         gotpl::field_chain(v, &["identityPostgresql", "enabled"])?,
         gotpl::field_chain(v, &["identity", "externalDatabase", "enabled"])?,
@@ -96,7 +97,10 @@ fn multitenancy_unmet(v: &Value) -> Result<bool, TplError> {
 }
 
 fn needs_identity(component: &'static str) -> impl Fn(&Value) -> Result<bool, TplError> {
-    move |v| Ok(gotpl::truthy(gotpl::field_chain(v, &[component, "enabled"])?) && !gotpl::truthy(Some(&identity_enabled(v)?)))
+    move |v| {
+        Ok(gotpl::truthy(gotpl::field_chain(v, &[component, "enabled"])?)
+            && !gotpl::truthy(Some(&identity_enabled(v)?)))
+    }
 }
 
 fn console_needs_identity(v: &Value) -> Result<bool, TplError> {
@@ -132,98 +136,185 @@ fn grpc_ingress_unreadable(v: &Value) -> Result<bool, TplError> {
 fn rules() -> Vec<Rule> {
     use Cond::*;
     use Msg::*;
+    const IDENTITY_ENABLED: &[&str] = &["identity", "enabled"];
     let orch_enabled = Some(Field(&["orchestration", "enabled"]));
+    let identity_enabled = Some(Field(IDENTITY_ENABLED));
+    let removed = |comp: &'static [&'static str], old: &'static str| rule(None, Paren(comp), comp, Removed(old));
     vec![
         Rule {
             source: FailureSource::SecondaryStorage,
-            ..rule(orch_enabled, Custom(no_secondary_storage), &["global", "elasticsearch", "enabled"], Text(
-                "Please enable a secondary storage type. Either Elasticsearch or OpenSearch",
-            ))
+            ..rule(
+                orch_enabled,
+                Custom(no_secondary_storage),
+                &["global", "elasticsearch", "enabled"],
+                Text("Please enable a secondary storage type. Either Elasticsearch or OpenSearch"),
+            )
         },
         Rule {
             // Fails only with a template error (see the function); it has no message of its own.
             source: FailureSource::IngressGrpc,
             ..rule(orch_enabled, Custom(grpc_ingress_unreadable), &["zeebeGateway", "ingress"], Text(""))
         },
-        rule(None, Custom(multitenancy_unmet), &["global", "multitenancy", "enabled"], Text(
-            "[camunda][error] The Multi-Tenancy feature \"identity.multitenancy\" requires Identity enabled and \
-             configured with database. Ensure that \"identity.enabled: true\" and \"global.identity.auth.enabled: \
-             true\" and Identity database is configured built-in PostgreSQL chart via \"identityPostgresql\" or \
-             configure an external database via \"identity.externalDatabase\".",
-        )),
-        rule(None, NotAnd(&["identity", "enabled"], &["identityKeycloak", "enabled"]), &["identityKeycloak", "enabled"], Text(
-            "[camunda][error] Identity is disabled but identityKeycloak is enabled. Please ensure that if \
-             identityKeycloak is enabled, Identity must also be enabled.",
-        )),
+        rule(
+            None,
+            Custom(multitenancy_unmet),
+            &["global", "multitenancy", "enabled"],
+            Text(
+                "[camunda][error] The Multi-Tenancy feature \"identity.multitenancy\" requires Identity enabled and \
+                 configured with database. Ensure that \"identity.enabled: true\" and \"global.identity.auth.enabled: \
+                 true\" and Identity database is configured built-in PostgreSQL chart via \"identityPostgresql\" or \
+                 configure an external database via \"identity.externalDatabase\".",
+            ),
+        ),
+        rule(
+            None,
+            NotAnd(IDENTITY_ENABLED, &["identityKeycloak", "enabled"]),
+            &["identityKeycloak", "enabled"],
+            Text(
+                "[camunda][error] Identity is disabled but identityKeycloak is enabled. Please ensure that if \
+                 identityKeycloak is enabled, Identity must also be enabled.",
+            ),
+        ),
         Rule {
             until: IDENTITY_NOT_ENABLED_UNTIL,
-            ..rule(None, NotAnd(&["identity", "enabled"], &["console", "enabled"]), &["console", "enabled"], Text(
-                "[camunda][error] Console is enabled but management Identity is not enabled. Please ensure that if \
-                 Console is enabled, management Identity must also be enabled.",
-            ))
+            ..rule(
+                None,
+                NotAnd(IDENTITY_ENABLED, &["console", "enabled"]),
+                &["console", "enabled"],
+                Text(
+                    "[camunda][error] Console is enabled but management Identity is not enabled. Please ensure that \
+                     if Console is enabled, management Identity must also be enabled.",
+                ),
+            )
         },
         Rule {
             from: IDENTITY_NOT_ENABLED_UNTIL,
-            ..rule(None, Custom(console_needs_identity), &["console", "enabled"], Text(
-                "[camunda][error] Console is enabled but management Identity is not configured. Enable local \
-                 management Identity with \"identity.enabled: true\", or point to an external management Identity \
-                 via \"global.identity.service.url\".",
-            ))
+            ..rule(
+                None,
+                Custom(console_needs_identity),
+                &["console", "enabled"],
+                Text(
+                    "[camunda][error] Console is enabled but management Identity is not configured. Enable local \
+                     management Identity with \"identity.enabled: true\", or point to an external management \
+                     Identity via \"global.identity.service.url\".",
+                ),
+            )
         },
         Rule {
             // camunda-platform-helm PR #4910 dropped this one in 13.4.0.
             until: ver(4, 0),
-            ..rule(None, NotAnd(&["identity", "enabled"], &["optimize", "enabled"]), &["optimize", "enabled"], Text(
-                "[camunda][error] Optimize is enabled but management Identity is not enabled. Please ensure that if \
-                 Optimize is enabled, management Identity must also be enabled.",
-            ))
+            ..rule(
+                None,
+                NotAnd(IDENTITY_ENABLED, &["optimize", "enabled"]),
+                &["optimize", "enabled"],
+                Text(
+                    "[camunda][error] Optimize is enabled but management Identity is not enabled. Please ensure that \
+                     if Optimize is enabled, management Identity must also be enabled.",
+                ),
+            )
         },
         Rule {
             until: IDENTITY_NOT_ENABLED_UNTIL,
-            ..rule(None, NotAnd(&["identity", "enabled"], &["webModeler", "enabled"]), &["webModeler", "enabled"], Text(
-                "[camunda][error] Web Modeler is enabled but management Identity is not enabled. Please ensure that \
-                 if Web Modeler is enabled, management Identity must also be enabled.",
-            ))
+            ..rule(
+                None,
+                NotAnd(IDENTITY_ENABLED, &["webModeler", "enabled"]),
+                &["webModeler", "enabled"],
+                Text(
+                    "[camunda][error] Web Modeler is enabled but management Identity is not enabled. Please ensure \
+                     that if Web Modeler is enabled, management Identity must also be enabled.",
+                ),
+            )
         },
         Rule {
             from: IDENTITY_NOT_ENABLED_UNTIL,
-            ..rule(None, Custom(web_modeler_needs_identity), &["webModeler", "enabled"], Text(
-                "[camunda][error] Web Modeler is enabled but management Identity is not configured. Enable local \
-                 management Identity with \"identity.enabled: true\", or point to an external management Identity \
-                 via \"global.identity.service.url\".",
-            ))
+            ..rule(
+                None,
+                Custom(web_modeler_needs_identity),
+                &["webModeler", "enabled"],
+                Text(
+                    "[camunda][error] Web Modeler is enabled but management Identity is not configured. Enable local \
+                     management Identity with \"identity.enabled: true\", or point to an external management \
+                     Identity via \"global.identity.service.url\".",
+                ),
+            )
         },
-        rule(None, HasKey(&["global", "multiregion"], "installationType"), &["global", "multiregion", "installationType"], Text(
-            "[camunda][error] The option \"global.multiregion.installationType\" has been removed. Use application \
-             API's for multi-region failover/failback operations. More details: \
-             https://docs.camunda.io/docs/self-managed/operational-guides/multi-region/dual-region-operational-procedure/",
-        )),
+        rule(
+            None,
+            HasKey(&["global", "multiregion"], "installationType"),
+            &["global", "multiregion", "installationType"],
+            Text(
+                "[camunda][error] The option \"global.multiregion.installationType\" has been removed. Use \
+                 application API's for multi-region failover/failback operations. More details: \
+                 https://docs.camunda.io/docs/self-managed/operational-guides/multi-region/\
+                 dual-region-operational-procedure/",
+            ),
+        ),
         // (constraints.tpl also renames a string `global.elasticsearch.url`, but the
         // schema refuses that before any template runs: see `schema`.)
-        rule(None, Field(&["global", "elasticsearch", "protocol"]), &["global", "elasticsearch", "protocol"],
-            Renamed("global.elasticsearch.protocol", "global.elasticsearch.url.protocol")),
-        rule(None, Field(&["global", "elasticsearch", "host"]), &["global", "elasticsearch", "host"],
-            Renamed("global.elasticsearch.host", "global.elasticsearch.url.host")),
-        rule(None, Field(&["global", "elasticsearch", "port"]), &["global", "elasticsearch", "port"],
-            Renamed("global.elasticsearch.port", "global.elasticsearch.url.port")),
-        rule(Some(Field(&["identity", "enabled"])), Field(&["identity", "keycloak"]), &["identity", "keycloak"],
-            Renamed("identity.keycloak", "identityKeycloak")),
-        rule(Some(Field(&["identity", "enabled"])), Field(&["identity", "postgresql"]), &["identity", "postgresql"],
-            Renamed("identity.postgresql", "identityPostgresql")),
-        rule(Some(Field(&["webModeler", "enabled"])), Field(&["postgresql"]), &["postgresql"],
-            Renamed("postgresql", "webModelerPostgresql")),
-        rule(Some(Paren(&["zeebe-gateway", "enabled"])), Field(&["zeebe-gateway"]), &["zeebe-gateway"],
-            Renamed("zeebe-gateway", "zeebeGateway")),
-        rule(None, Paren(&["identity", "ingress", "enabled"]), &["identity", "ingress", "enabled"], Removed("identity.ingress")),
-        rule(None, Paren(&["console", "ingress", "enabled"]), &["console", "ingress", "enabled"], Removed("console.ingress")),
-        rule(None, Paren(&["webModeler", "ingress", "enabled"]), &["webModeler", "ingress", "enabled"], Removed("webModeler.ingress")),
-        rule(None, Paren(&["connectors", "ingress", "enabled"]), &["connectors", "ingress", "enabled"], Removed("connectors.ingress")),
-        rule(None, Paren(&["orchestration", "ingress", "rest", "enabled"]), &["zeebeGateway", "ingress", "rest", "enabled"],
-            Removed("orchestration.ingress.rest")),
-        rule(orch_enabled, HasKey2(&["global"], "security", "authorizations"), &["global", "security", "authorizations"],
-            Renamed("global.security.authorizations", "orchestration.security.authorizations")),
-        rule(orch_enabled, HasKey2(&["global"], "security", "initialization"), &["global", "security", "initialization"],
-            Renamed("global.security.initialization", "orchestration.security.initialization")),
+        rule(
+            None,
+            Field(&["global", "elasticsearch", "protocol"]),
+            &["global", "elasticsearch", "protocol"],
+            Renamed("global.elasticsearch.protocol", "global.elasticsearch.url.protocol"),
+        ),
+        rule(
+            None,
+            Field(&["global", "elasticsearch", "host"]),
+            &["global", "elasticsearch", "host"],
+            Renamed("global.elasticsearch.host", "global.elasticsearch.url.host"),
+        ),
+        rule(
+            None,
+            Field(&["global", "elasticsearch", "port"]),
+            &["global", "elasticsearch", "port"],
+            Renamed("global.elasticsearch.port", "global.elasticsearch.url.port"),
+        ),
+        rule(
+            identity_enabled,
+            Field(&["identity", "keycloak"]),
+            &["identity", "keycloak"],
+            Renamed("identity.keycloak", "identityKeycloak"),
+        ),
+        rule(
+            identity_enabled,
+            Field(&["identity", "postgresql"]),
+            &["identity", "postgresql"],
+            Renamed("identity.postgresql", "identityPostgresql"),
+        ),
+        rule(
+            Some(Field(&["webModeler", "enabled"])),
+            Field(&["postgresql"]),
+            &["postgresql"],
+            Renamed("postgresql", "webModelerPostgresql"),
+        ),
+        rule(
+            Some(Paren(&["zeebe-gateway", "enabled"])),
+            Field(&["zeebe-gateway"]),
+            &["zeebe-gateway"],
+            Renamed("zeebe-gateway", "zeebeGateway"),
+        ),
+        removed(&["identity", "ingress", "enabled"], "identity.ingress"),
+        removed(&["console", "ingress", "enabled"], "console.ingress"),
+        removed(&["webModeler", "ingress", "enabled"], "webModeler.ingress"),
+        removed(&["connectors", "ingress", "enabled"], "connectors.ingress"),
+        rule(
+            None,
+            Paren(&["orchestration", "ingress", "rest", "enabled"]),
+            &["zeebeGateway", "ingress", "rest", "enabled"],
+            Removed("orchestration.ingress.rest"),
+        ),
+        rule(
+            orch_enabled,
+            HasKey2(&["global"], "security", "authorizations"),
+            &["global", "security", "authorizations"],
+            Renamed("global.security.authorizations", "orchestration.security.authorizations"),
+        ),
+        rule(
+            orch_enabled,
+            HasKey2(&["global"], "security", "initialization"),
+            &["global", "security", "initialization"],
+            Renamed("global.security.initialization", "orchestration.security.initialization"),
+        ),
     ]
 }
 

@@ -168,10 +168,7 @@ mod tests {
     #[test]
     fn layout() {
         let v = json!({"orchestration": {"tolerations": [{"key": "a", "operator": "Exists"}], "env": []}});
-        assert_eq!(
-            to_yaml(&v),
-            "orchestration:\n  tolerations:\n    - key: a\n      operator: Exists\n  env: []\n"
-        );
+        assert_eq!(to_yaml(&v), "orchestration:\n  tolerations:\n    - key: a\n      operator: Exists\n  env: []\n");
     }
 
     fn any_value() -> impl Strategy<Value = Value> {
@@ -180,8 +177,10 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i32>().prop_map(|i| json!(i)),
             "[ -~\\n]{0,12}".prop_map(Value::String),
-            prop::sample::select(vec!["on", "off", "yes", "~", "0x1F", "1e3", "- a", "#x", "a #b", "|", "'q'", "\"d\""])
-                .prop_map(|s| Value::String(s.to_string())),
+            prop::sample::select(vec![
+                "on", "off", "yes", "~", "0x1F", "1e3", "- a", "#x", "a #b", "|", "'q'", "\"d\""
+            ])
+            .prop_map(|s| Value::String(s.to_string())),
         ];
         leaf.prop_recursive(4, 40, 5, |inner| {
             prop_oneof![

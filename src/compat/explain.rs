@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::gotpl;
 use super::layer::{Facts, Outcome, FREEFORM, GATEWAY_SERVICE, GATEWAY_TOP};
 use super::version::{ChartVersion, HelmVersion, Mergo};
-use crate::migrate::report::{is_secret_key, redact_deep};
 use crate::error::Location;
+use crate::migrate::report::{is_secret_key, redact_deep};
 use crate::values::Sources;
 use crate::yaml::{self, scalar::render_scalar, value::get_path, Node};
 
@@ -217,10 +217,17 @@ fn zeebe_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
         let broker = cx.after_at(&["orchestration", "profiles", "broker"]).cloned();
         if gotpl::truthy(broker.as_ref()) != gotpl::truthy(Some(u)) {
             let why = cx.gate_closed("zeebe").map(|r| format!(" because {r}")).unwrap_or_default();
-            cx.note(Severity::Dropped, p, &["orchestration", "profiles", "broker"], format!(
-                "{}: {} is ignored{why}; orchestration.profiles.broker is {}",
-                join(p), show(p, u), show_opt(&["broker"], broker.as_ref())
-            ));
+            cx.note(
+                Severity::Dropped,
+                p,
+                &["orchestration", "profiles", "broker"],
+                format!(
+                    "{}: {} is ignored{why}; orchestration.profiles.broker is {}",
+                    join(p),
+                    show(p, u),
+                    show_opt(&["broker"], broker.as_ref())
+                ),
+            );
         }
         return;
     }
@@ -234,20 +241,34 @@ fn zeebe_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
     }
     if let ["resources", group, name] = rest {
         if let Some(r) = cx.facts.resets.iter().find(|r| r.group == *group && r.name == *name) {
-            cx.note(Severity::Dropped, p, &target, format!(
-                "{}: {} is the chart 12.x default, so the layer keeps {} at {}",
-                join(p), show(p, u), join(&target), show_opt(&target, Some(&r.restored))
-            ));
+            cx.note(
+                Severity::Dropped,
+                p,
+                &target,
+                format!(
+                    "{}: {} is the chart 12.x default, so the layer keeps {} at {}",
+                    join(p),
+                    show(p, u),
+                    join(&target),
+                    show_opt(&target, Some(&r.restored))
+                ),
+            );
             return;
         }
     }
     if rest == ["javaOpts"] {
         if let Some((before, after)) = &cx.facts.java_opts {
             if before != after {
-                cx.note(Severity::Changed, p, &["orchestration", "javaOpts"], format!(
-                    "{}: every \"zeebe\" in it becomes \"camunda\": orchestration.javaOpts is {}",
-                    join(p), show(p, &Value::String(after.clone()))
-                ));
+                cx.note(
+                    Severity::Changed,
+                    p,
+                    &["orchestration", "javaOpts"],
+                    format!(
+                        "{}: every \"zeebe\" in it becomes \"camunda\": orchestration.javaOpts is {}",
+                        join(p),
+                        show(p, &Value::String(after.clone()))
+                    ),
+                );
             }
             return;
         }
@@ -263,10 +284,17 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         return;
     }
     if u.as_object().is_some_and(|m| m.is_empty()) && actual.as_ref().is_some_and(Value::is_object) {
-        cx.note(Severity::Dropped, p, target, format!(
-            "{}: {{}} has no effect (an empty mapping merges into nothing); {} keeps {}",
-            join(p), join(target), show_opt(target, actual.as_ref())
-        ));
+        cx.note(
+            Severity::Dropped,
+            p,
+            target,
+            format!(
+                "{}: {{}} has no effect (an empty mapping merges into nothing); {} keeps {}",
+                join(p),
+                join(target),
+                show_opt(target, actual.as_ref())
+            ),
+        );
         return;
     }
     if cx.helm.mergo() == Mergo::Legacy {
@@ -274,19 +302,36 @@ fn landed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
         let blocked = (1..=target.len()).find(|n| get_path(cx.after, &target[..*n]).is_some_and(|v| !v.is_object()));
         if let Some(n) = blocked.filter(|n| *n < target.len() || u.is_object()) {
             let at = &target[..n];
-            cx.note(Severity::Dropped, p, target, format!(
-                "{}: {} is ignored: with Helm {} a mapping does not replace {} ({}, {})",
-                join(p), show(p, u), cx.helm, join(at), kind(get_path(cx.after, at).unwrap_or(&Value::Null)),
-                show(at, get_path(cx.after, at).unwrap_or(&Value::Null))
-            ));
+            cx.note(
+                Severity::Dropped,
+                p,
+                target,
+                format!(
+                    "{}: {} is ignored: with Helm {} a mapping does not replace {} ({}, {})",
+                    join(p),
+                    show(p, u),
+                    cx.helm,
+                    join(at),
+                    kind(get_path(cx.after, at).unwrap_or(&Value::Null)),
+                    show(at, get_path(cx.after, at).unwrap_or(&Value::Null))
+                ),
+            );
             return;
         }
     }
     let cause = overwritten_by(cx, target).unwrap_or_else(|| "a later step of the layer".into());
-    cx.note(Severity::Dropped, p, target, format!(
-        "{}: {} is overridden: {} is {} from {cause}",
-        join(p), show(p, u), join(target), show(target, actual.as_ref().unwrap_or(&Value::Null))
-    ));
+    cx.note(
+        Severity::Dropped,
+        p,
+        target,
+        format!(
+            "{}: {} is overridden: {} is {} from {cause}",
+            join(p),
+            show(p, u),
+            join(target),
+            show(target, actual.as_ref().unwrap_or(&Value::Null))
+        ),
+    );
 }
 
 /// The value arrived as written; say so when its meaning is not what it was in 8.7.
@@ -301,33 +346,60 @@ fn meaning_changed(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str]) {
             } else {
                 Severity::Changed
             };
-            cx.note(severity, p, target, format!(
-                "{}: {} becomes {t}: orchestration would run {img}, not the chart's 8.8 camunda/camunda image",
-                join(p), show(p, u)
-            ));
+            cx.note(
+                severity,
+                p,
+                target,
+                format!(
+                    "{}: {} becomes {t}: orchestration would run {img}, not the chart's 8.8 camunda/camunda image",
+                    join(p),
+                    show(p, u)
+                ),
+            );
         }
         ["service", "httpPort"] if p[0] == "zeebe" => {
             let mgmt = cx.after_at(&["orchestration", "service", "managementPort"]).cloned();
             let clash = mgmt.as_ref() == Some(u);
-            cx.note(if clash { Severity::Breaks } else { Severity::Changed }, p, target, format!(
-                "{}: {} becomes {t}, which in 8.8 is the REST port (8.7's was the monitoring port){}",
-                join(p), show(p, u),
-                if clash { format!("; it now equals managementPort {}", show(p, u)) } else { String::new() }
-            ));
+            cx.note(
+                if clash { Severity::Breaks } else { Severity::Changed },
+                p,
+                target,
+                format!(
+                    "{}: {} becomes {t}, which in 8.8 is the REST port (8.7's was the monitoring port){}",
+                    join(p),
+                    show(p, u),
+                    if clash { format!("; it now equals managementPort {}", show(p, u)) } else { String::new() }
+                ),
+            );
         }
         _ => match (u, old) {
-            (Value::Null, Some(o)) if !o.is_null() => cx.note(Severity::Changed, p, target, format!(
-                "{}: null overwrites {t}; the 13.x value {} is gone", join(p), show(target, o)
-            )),
-            (Value::Array(a), Some(Value::Array(o))) if a.is_empty() && !o.is_empty() => {
-                cx.note(Severity::Changed, p, target, format!(
-                    "{}: [] replaces {t} (lists are replaced, not merged); {} is wiped", join(p), show(target, &Value::Array(o.clone()))
-                ))
-            }
-            (u, Some(o)) if u.is_object() != o.is_object() && !o.is_null() => cx.note(Severity::Changed, p, target, format!(
-                "{}: {} replaces {t} ({} in 13.x); on a type clash the old key wins",
-                join(p), kind(u), kind(o)
-            )),
+            (Value::Null, Some(o)) if !o.is_null() => cx.note(
+                Severity::Changed,
+                p,
+                target,
+                format!("{}: null overwrites {t}; the 13.x value {} is gone", join(p), show(target, o)),
+            ),
+            (Value::Array(a), Some(Value::Array(o))) if a.is_empty() && !o.is_empty() => cx.note(
+                Severity::Changed,
+                p,
+                target,
+                format!(
+                    "{}: [] replaces {t} (lists are replaced, not merged); {} is wiped",
+                    join(p),
+                    show(target, &Value::Array(o.clone()))
+                ),
+            ),
+            (u, Some(o)) if u.is_object() != o.is_object() && !o.is_null() => cx.note(
+                Severity::Changed,
+                p,
+                target,
+                format!(
+                    "{}: {} replaces {t} ({} in 13.x); on a type clash the old key wins",
+                    join(p),
+                    kind(u),
+                    kind(o)
+                ),
+            ),
             _ => {}
         },
     }
@@ -396,15 +468,21 @@ fn ignored_for_gate(cx: &mut Ctx, p: &[&str], u: &Value, target: &[&str], reason
     }
     let verb = if actual.is_some() && actual == get_path(cx.before, target) { "stays" } else { "is" };
     let refused_if_on = p.len() == 2 && FREEFORM.contains(&p[1]) && gotpl::truthy(Some(u));
-    let suffix = if refused_if_on {
-        " (were it on, the chart would refuse this key)".to_string()
-    } else {
-        consequence(target)
-    };
-    cx.note(Severity::Dropped, p, target, format!(
-        "{}: {} is ignored because {reason}; {} {} {}{suffix}",
-        join(p), show(p, u), join(target), verb, show_opt(target, actual)
-    ));
+    let suffix =
+        if refused_if_on { " (were it on, the chart would refuse this key)".to_string() } else { consequence(target) };
+    cx.note(
+        Severity::Dropped,
+        p,
+        target,
+        format!(
+            "{}: {} is ignored because {reason}; {} {} {}{suffix}",
+            join(p),
+            show(p, u),
+            join(target),
+            verb,
+            show_opt(target, actual)
+        ),
+    );
 }
 
 fn consequence(target: &[&str]) -> String {
@@ -435,10 +513,15 @@ fn unmapped(cx: &mut Ctx, p: &[&str], u: &Value, why: &str) {
 }
 
 fn refused(cx: &mut Ctx, p: &[&str], key: &str) {
-    cx.note(Severity::Breaks, p, &["orchestration", key], format!(
-        "{}: the chart refuses this key and stops rendering; move its content to orchestration.{key} by hand",
-        join(p)
-    ));
+    cx.note(
+        Severity::Breaks,
+        p,
+        &["orchestration", key],
+        format!(
+            "{}: the chart refuses this key and stops rendering; move its content to orchestration.{key} by hand",
+            join(p)
+        ),
+    );
 }
 
 /// `zeebeGateway.*`: a few keys are copied when `zeebeGateway.enabled` is truthy.
@@ -448,8 +531,12 @@ fn gateway_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
         return;
     }
     let target: Option<Vec<&str>> = match rest {
-        [top, ..] if GATEWAY_TOP.contains(top) => Some(std::iter::once("orchestration").chain(rest.iter().copied()).collect()),
-        ["service", old] => GATEWAY_SERVICE.iter().find(|(o, _)| o == old).map(|(_, new)| vec!["orchestration", "service", new]),
+        [top, ..] if GATEWAY_TOP.contains(top) => {
+            Some(std::iter::once("orchestration").chain(rest.iter().copied()).collect())
+        }
+        ["service", old] => {
+            GATEWAY_SERVICE.iter().find(|(o, _)| o == old).map(|(_, new)| vec!["orchestration", "service", new])
+        }
         _ => None,
     };
     let gate = cx.gate_closed("zeebeGateway");
@@ -463,17 +550,30 @@ fn gateway_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
                 // The layer copies only non-empty values.
                 let actual = cx.after_at(&t);
                 if actual != Some(u) && !(actual.is_none() && is_empty(u)) {
-                    cx.note(Severity::Dropped, p, &t, format!(
-                        "{}: {} is ignored (the layer copies only non-empty values); {} is {}",
-                        join(p), show(p, u), join(&t), show_opt(&t, actual)
-                    ));
+                    cx.note(
+                        Severity::Dropped,
+                        p,
+                        &t,
+                        format!(
+                            "{}: {} is ignored (the layer copies only non-empty values); {} is {}",
+                            join(p),
+                            show(p, u),
+                            join(&t),
+                            show_opt(&t, actual)
+                        ),
+                    );
                 }
             } else {
                 landed(cx, p, u, &t);
             }
         }
-        _ => unmapped(cx, p, u, "8.8 has no separate gateway, and the layer copies only zeebeGateway.ingress, \
-                                   contextPath and service ports"),
+        _ => unmapped(
+            cx,
+            p,
+            u,
+            "8.8 has no separate gateway, and the layer copies only zeebeGateway.ingress, \
+                                   contextPath and service ports",
+        ),
     }
 }
 
@@ -488,10 +588,15 @@ fn app_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
                 Some(_) if !cx.facts.flag => "the compatibility layer is off".to_string(),
                 _ => "the layer copies only true".to_string(),
             };
-            cx.note(Severity::Dropped, p, &["orchestration", "profiles", app], format!(
+            cx.note(
+                Severity::Dropped,
+                p,
+                &["orchestration", "profiles", app],
+                format!(
                 "{}: {} is ignored ({why}); orchestration.profiles.{app} is {}, so {} still runs inside orchestration",
                 join(p), show(p, u), show_opt(&[app], profile.as_ref()), title(app)
-            ));
+            ),
+            );
         }
         return;
     }
@@ -535,16 +640,24 @@ fn global_leaf(cx: &mut Ctx, p: &[&str], u: &Value) {
             unmapped(cx, p, u, &why);
         }
         ["global", "identity", "auth", "enabled"] if gotpl::truthy(Some(u)) => {
-            let method = |root: &str| get_path(cx.after, &[root, "security", "authentication", "method"]).and_then(Value::as_str);
-            let global = get_path(cx.after, &["global", "security", "authentication", "method"]).and_then(Value::as_str);
+            let method = |root: &str| {
+                get_path(cx.after, &[root, "security", "authentication", "method"]).and_then(Value::as_str)
+            };
+            let global =
+                get_path(cx.after, &["global", "security", "authentication", "method"]).and_then(Value::as_str);
             let orch = method("orchestration").filter(|m| !m.is_empty()).or(global).unwrap_or("");
             if orch != "oidc" {
-                cx.note(Severity::Dropped, p, &["global", "security", "authentication", "method"], format!(
+                cx.note(
+                    Severity::Dropped,
+                    p,
+                    &["global", "security", "authentication", "method"],
+                    format!(
                     "{}: true no longer selects OIDC: 13.x takes the method from global.security.authentication.method \
                      ({}), so orchestration and connectors use {} login (with the chart's default users unless you \
                      configure others)",
                     join(p), global.unwrap_or("unset"), if orch.is_empty() { "the default" } else { orch }
-                ));
+                ),
+                );
             }
         }
         _ => {}
@@ -591,16 +704,23 @@ fn layer_effects(cx: &mut Ctx) {
         if !lost.is_empty() {
             let grpc_on = gotpl::truthy(get_path(cx.after, &["orchestration", "ingress", "grpc", "enabled"]));
             let broken = grpc_on
-                && ["path", "pathType"].iter().any(|k| !gotpl::truthy(get_path(cx.after, &["orchestration", "ingress", "grpc", k])));
+                && ["path", "pathType"]
+                    .iter()
+                    .any(|k| !gotpl::truthy(get_path(cx.after, &["orchestration", "ingress", "grpc", k])));
             let tail = if broken {
                 "; the gRPC Ingress is rendered with path/pathType null, which Kubernetes rejects"
             } else {
                 ""
             };
-            cx.note(if broken { Severity::Breaks } else { Severity::Changed }, &["zeebeGateway", "ingress"], &["orchestration", "ingress"], format!(
+            cx.note(
+                if broken { Severity::Breaks } else { Severity::Changed },
+                &["zeebeGateway", "ingress"],
+                &["orchestration", "ingress"],
+                format!(
                 "zeebeGateway.ingress replaces orchestration.ingress as a whole, so these settings are lost: {}{tail}",
                 lost.join(", ")
-            ));
+            ),
+            );
         }
     }
     // Charts before 13.2.0 took the broker profile from any `zeebe:` key.
@@ -608,8 +728,8 @@ fn layer_effects(cx: &mut Ctx) {
         let has_enabled = get_path(cx.user, &["zeebe", "enabled"]).is_some();
         if !has_enabled {
             cx.note(Severity::Breaks, &["zeebe"], &["orchestration", "profiles", "broker"], format!(
-                "zeebe has keys but no zeebe.enabled: chart {} sets orchestration.profiles.broker to null, so no broker \
-                 runs (fixed in 13.2.0; set zeebe.enabled: true)",
+                "zeebe has keys but no zeebe.enabled: chart {} sets orchestration.profiles.broker to null, so no \
+                 broker runs (fixed in 13.2.0; set zeebe.enabled: true)",
                 cx.version
             ));
         }
@@ -652,10 +772,12 @@ fn kind(v: &Value) -> &'static str {
 /// The orchestration image after the layer, as the chart composes it.
 fn image_of(after: &Value) -> String {
     let s = |k: &str| get_path(after, &["orchestration", "image", k]).and_then(Value::as_str).unwrap_or("").to_string();
-    let n = |k: &str| get_path(after, &["orchestration", "image", k]).map(|v| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
+    let n = |k: &str| {
+        get_path(after, &["orchestration", "image", k]).map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
     let registry = s("registry");
     let repo = s("repository");
     let base = if registry.is_empty() { repo } else { format!("{registry}/{repo}") };

@@ -181,8 +181,17 @@ mod tests {
     fn eq_like_go() {
         assert!(eq_str(Some(&json!("800m")), "800m").unwrap());
         assert!(!eq_str(None, "800m").unwrap());
-        assert_eq!(eq_str(Some(&json!(2)), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
-        assert_eq!(eq_str(Some(&json!(true)), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
-        assert_eq!(eq_str(Some(&json!({})), "800m").unwrap_err().0, "error calling eq: incompatible types for comparison");
+        assert_eq!(
+            eq_str(Some(&json!(2)), "800m").unwrap_err().0,
+            "error calling eq: incompatible types for comparison"
+        );
+        assert_eq!(
+            eq_str(Some(&json!(true)), "800m").unwrap_err().0,
+            "error calling eq: incompatible types for comparison"
+        );
+        assert_eq!(
+            eq_str(Some(&json!({})), "800m").unwrap_err().0,
+            "error calling eq: incompatible types for comparison"
+        );
     }
 }

@@ -18,8 +18,16 @@ use super::{Failure, FailureSource};
 pub const COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
 
 /// Free-form keys the layer refuses for an enabled component, in the chart's order.
-pub const FREEFORM: [&str; 8] =
-    ["configuration", "extraConfiguration", "env", "envFrom", "initContainers", "sidecars", "extraVolumes", "extraVolumeMounts"];
+pub const FREEFORM: [&str; 8] = [
+    "configuration",
+    "extraConfiguration",
+    "env",
+    "envFrom",
+    "initContainers",
+    "sidecars",
+    "extraVolumes",
+    "extraVolumeMounts",
+];
 
 /// Step 5: `zeebeGateway.service.<old>` -> `orchestration.service.<new>`, in the chart's order.
 pub const GATEWAY_SERVICE: [(&str, &str); 6] = [
@@ -197,7 +205,8 @@ fn merge_zeebe(run: &mut Run) -> Result<(), Halt> {
         }
     }
     // Step 3: `replace "zeebe" "camunda"` on the merged javaOpts.
-    let java = gotpl::field_chain(&run.v, &["orchestration", "javaOpts"]).and_then(gotpl::as_string_arg).map(str::to_string);
+    let java =
+        gotpl::field_chain(&run.v, &["orchestration", "javaOpts"]).and_then(gotpl::as_string_arg).map(str::to_string);
     match java {
         Ok(before) => {
             let after = before.replace("zeebe", "camunda");
@@ -277,9 +286,16 @@ fn merge_auth(run: &mut Run, from: &'static str, to: &'static str) -> Result<(),
         return run.fail(&["global", "identity", "auth", from], e);
     }
     let src: Map<String, Value> = src.as_object().cloned().expect("checked");
-    let mut merged = gotpl::field_chain(&run.v, &oidc_path).ok().flatten().and_then(Value::as_object).cloned().expect("checked");
+    let mut merged =
+        gotpl::field_chain(&run.v, &oidc_path).ok().flatten().and_then(Value::as_object).cloned().expect("checked");
     gotpl::merge_overwrite(&mut merged, &src, run.opts.helm.mergo());
-    set(run, &[to, "security", "authentication"], "oidc", Value::Object(merged), &["global", "identity", "auth", from])?;
+    set(
+        run,
+        &[to, "security", "authentication"],
+        "oidc",
+        Value::Object(merged),
+        &["global", "identity", "auth", from],
+    )?;
     run.facts.auth_merged.push(from);
     Ok(())
 }

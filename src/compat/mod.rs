@@ -4,12 +4,12 @@
 //! the chart's templates receive (stdout), the render failures it causes, and
 //! with `--explain` every key it drops or changes (stderr).
 
+mod compare;
 mod constraints;
 mod defaults;
 mod emit;
 mod explain;
 pub mod gotpl;
-mod compare;
 mod layer;
 mod version;
 
@@ -35,15 +35,13 @@ pub enum Output {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Emulate the 13.x chart's compatibility layer on 8.7 (chart 12.x) values.\n\n\
+#[command(long_about = "Emulate the 13.x chart's compatibility layer on 8.7 (chart 12.x) values.\n\n\
         Prints the effective `orchestration`, `connectors` and `global` values the chart's templates would \
         receive (the 13.x defaults the layer touches plus every key you set; secrets masked). When the chart \
         would fail to render, prints the chart's own error text on stderr; stdout stays empty only when the \
         layer's mapping itself fails.\n\n\
         Exit codes: 0 the layer keeps every key you set; 4 the render would fail, or the layer drops a key \
-        you set or turns it into something that breaks the upgrade; 5 bad input."
-)]
+        you set or turns it into something that breaks the upgrade; 5 bad input.")]
 pub struct CompatArgs {
     /// Values files in Helm's `-f` order; none or `-` reads stdin.
     pub files: Vec<String>,
@@ -265,7 +263,9 @@ fn write_comparison(out: &mut impl Write, sources: &Sources, report: &Report) ->
 /// How many values `redact_deep` masked.
 fn count_redacted(plain: &Value, shown: &Value) -> usize {
     match (plain, shown) {
-        (Value::Object(a), Value::Object(b)) => a.iter().map(|(k, v)| b.get(k).map_or(0, |w| count_redacted(v, w))).sum(),
+        (Value::Object(a), Value::Object(b)) => {
+            a.iter().map(|(k, v)| b.get(k).map_or(0, |w| count_redacted(v, w))).sum()
+        }
         (Value::Array(a), Value::Array(b)) => a.iter().zip(b).map(|(v, w)| count_redacted(v, w)).sum(),
         (a, b) => usize::from(a != b),
     }
@@ -295,9 +295,7 @@ fn summary(report: &Report, explained: bool) -> String {
     if breaks + dropped + changed == 0 {
         out.push_str("the layer keeps every key you set as you wrote it");
     } else {
-        out.push_str(&format!(
-            "the layer drops {dropped}, breaks {breaks} and changes {changed} of the keys you set"
-        ));
+        out.push_str(&format!("the layer drops {dropped}, breaks {breaks} and changes {changed} of the keys you set"));
         if !explained {
             out.push_str(" (--explain lists them)");
         }

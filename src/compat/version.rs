@@ -24,7 +24,8 @@ const BROKER_PROFILE_FIX: ChartVersion = v(2, 0);
 /// camunda-platform-helm PR #4955: the refusal message points at the new docs URL.
 const NEW_DOCS_URL: ChartVersion = v(4, 1);
 
-const OLD_URL: &str = "https://docs.camunda.io/docs/next/self-managed/installation-methods/helm/upgrade/upgrade-hc-870-880/";
+const OLD_URL: &str =
+    "https://docs.camunda.io/docs/next/self-managed/installation-methods/helm/upgrade/upgrade-hc-870-880/";
 const NEW_URL: &str = "https://docs.camunda.io/docs/self-managed/deployment/helm/upgrade/upgrade-hc-870-880/";
 
 impl ChartVersion {
