@@ -1,0 +1,287 @@
+//! The rendered stream as objects: each document's byte range, head and,
+//! for the few documents a check looks into, the fully parsed body.
+//!
+//! Every document is either accepted by the fast scanner (certainly valid, head
+//! known) or parsed by the full parser (`crate::yaml::tree`, saphyr events:
+//! positions, duplicate keys with last-wins, Helm's scalar rules), which also
+//! rejects invalid YAML with its line and column.
+
+use serde_json::Value;
+
+use super::head::Head;
+use super::scan::{scan, Scan};
+use super::split::{line_of, split, BOM};
+use crate::error::{InputError, Location};
+use crate::yaml::{self, tree::Kind};
+
+/// The name stdin has in messages.
+pub const STDIN: &str = "<stdin>";
+
+/// Helm 4 marks every document it hands to a post-renderer with this.
+pub const HELM4_FILENAME: &str = "postrenderer.helm.sh/postrender-filename";
+pub const HOOK: &str = "helm.sh/hook";
+
+#[derive(Debug)]
+pub struct Object<'a> {
+    /// 1-based position in the stream, empty documents included.
+    pub index: usize,
+    /// Byte offset of the document (its `---` line, if any).
+    pub offset: usize,
+    /// The document's text, its `---` line included.
+    pub text: &'a str,
+    /// `None` for an empty (blank or comment-only) document.
+    pub head: Option<Head>,
+    /// The `# Source:` comment (Helm 3 `template`), if any.
+    pub source_comment: Option<&'a str>,
+    /// The full value, for documents a check asked for (see `Stream::load_bodies`).
+    pub body: Option<Value>,
+    /// Was the full parser needed?
+    pub parsed_fully: bool,
+}
+
+#[derive(Debug)]
+pub struct Stream<'a> {
+    pub input: &'a [u8],
+    pub objects: Vec<Object<'a>>,
+}
+
+/// Which Helm produced the stream, as far as the stream shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// `# Source:` comments: Helm 3 (`template`, `install`, `upgrade`); no hooks.
+    Helm3,
+    /// The post-render filename annotation: Helm 4; hooks included.
+    Helm4,
+    /// Neither (a plain multi-document stream).
+    Plain,
+    /// Nothing in it.
+    Empty,
+}
+
+impl<'a> Object<'a> {
+    pub fn kind(&self) -> &str {
+        self.head.as_ref().and_then(|h| h.kind.as_deref()).unwrap_or("")
+    }
+    pub fn name(&self) -> &str {
+        self.head.as_ref().and_then(|h| h.name.as_deref()).unwrap_or("")
+    }
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.head.as_ref()?.label(key)
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.head.as_ref()?.annotation(key)
+    }
+    /// The template file it came from: Helm 4's annotation or Helm 3's comment.
+    pub fn source(&self) -> Option<&str> {
+        self.annotation(HELM4_FILENAME).or(self.source_comment)
+    }
+    pub fn is_hook(&self) -> bool {
+        self.annotation(HOOK).is_some()
+    }
+    /// A path into the fully parsed body (only for loaded bodies).
+    pub fn get(&self, path: &[&str]) -> Option<&Value> {
+        yaml::value::get_path(self.body.as_ref()?, path)
+    }
+}
+
+impl<'a> Stream<'a> {
+    /// Split, scan and (where needed) fully parse a stream.
+    pub fn read(input: &'a [u8]) -> Result<Stream<'a>, InputError> {
+        let text = std::str::from_utf8(input).map_err(|e| {
+            let at = e.valid_up_to();
+            let line_start = input[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            input_error(line_of(input, at), at - line_start + 1, "not valid UTF-8 (YAML streams are Unicode text)")
+        })?;
+        let mut objects = Vec::new();
+        for (i, seg) in split(input).into_iter().enumerate() {
+            let doc = &text[seg.start..seg.end];
+            let (marker_rest, body) = if seg.marker {
+                let nl = doc.find('\n').map_or(doc.len(), |i| i + 1);
+                (&doc[3..nl], &doc[nl..])
+            } else {
+                ("", doc)
+            };
+            let mut obj = Object {
+                index: i + 1,
+                offset: seg.start,
+                text: doc,
+                head: None,
+                source_comment: source_comment(body),
+                body: None,
+                parsed_fully: false,
+            };
+            let scanned = if marker_is_plain(marker_rest) { scan(body) } else { Scan::GiveUp };
+            match scanned {
+                Scan::Empty => {}
+                Scan::Object(h) => obj.head = Some(h),
+                Scan::GiveUp => {
+                    let v = parse_full(input, &obj)?;
+                    obj.head = v.as_ref().map(Head::from_value);
+                    obj.body = v;
+                    obj.parsed_fully = true;
+                }
+            }
+            objects.push(obj);
+        }
+        Ok(Stream { input, objects })
+    }
+
+    /// Fully parse the documents `want` picks (if not parsed yet).
+    pub fn load_bodies(&mut self, want: impl Fn(&Object) -> bool) -> Result<(), InputError> {
+        for i in 0..self.objects.len() {
+            let o = &self.objects[i];
+            if o.head.is_some() && o.body.is_none() && want(o) {
+                let v = parse_full(self.input, o)?;
+                let o = &mut self.objects[i];
+                o.body = v;
+                o.parsed_fully = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Documents that hold an object (not empty ones).
+    pub fn objects(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.objects.iter().filter(|o| o.head.is_some())
+    }
+
+    pub fn line(&self, o: &Object) -> usize {
+        line_of(self.input, o.offset)
+    }
+
+    pub fn shape(&self) -> Shape {
+        if self.objects().next().is_none() {
+            Shape::Empty
+        } else if self.objects().any(|o| o.annotation(HELM4_FILENAME).is_some()) {
+            Shape::Helm4
+        } else if self.objects().any(|o| o.source_comment.is_some()) {
+            Shape::Helm3
+        } else {
+            Shape::Plain
+        }
+    }
+
+    pub fn starts_with_bom(&self) -> bool {
+        self.input.starts_with(BOM)
+    }
+}
+
+/// After `---`: nothing, blanks, or a comment.
+fn marker_is_plain(rest: &str) -> bool {
+    let t = rest.trim_end_matches(['\n', '\r']);
+    let u = t.trim_start_matches([' ', '\t']);
+    u.is_empty() || (u.starts_with('#') && u.len() < t.len())
+}
+
+/// Helm 3's `# Source: <chart>/templates/<file>` among the leading comments.
+fn source_comment(body: &str) -> Option<&str> {
+    for line in body.lines().take(8) {
+        let line = line.trim_end_matches('\r');
+        if let Some(s) = line.strip_prefix("# Source: ") {
+            return Some(s.trim());
+        }
+        if !(line.trim().is_empty() || line.trim_start().starts_with('#')) {
+            break;
+        }
+    }
+    None
+}
+
+fn input_error(line: usize, col: usize, message: impl Into<String>) -> InputError {
+    InputError { location: Location { file: STDIN.into(), line, col }, key: None, message: message.into() }
+}
+
+/// The full parser on one document: its value (`None` if empty), or the
+/// error with its position in the stream.
+fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
+    let first_line = line_of(input, o.offset);
+    let at = |pos: yaml::Pos, msg: String| {
+        input_error(first_line + pos.line, pos.col + 1, format!("document {}: invalid YAML: {msg}", o.index))
+    };
+    let doc = yaml::parse_document(o.text).map_err(|e| {
+        // The tree's reader is written for values files; say it for streams.
+        let msg = if e.message.starts_with("a values file holds one YAML document") {
+            "a second document starts here without a `---` line".to_string()
+        } else {
+            e.message
+        };
+        at(e.pos, msg)
+    })?;
+    let Some(root) = &doc.root else { return Ok(None) };
+    let what = match &root.kind {
+        Kind::Map { .. } => None,
+        Kind::Seq { .. } => Some("a list"),
+        Kind::Scalar { .. } => Some("a scalar"),
+        Kind::Alias(_) => Some("an alias"),
+    };
+    if let Some(what) = what {
+        return Err(input_error(
+            first_line + root.start.line,
+            root.start.col + 1,
+            format!(
+                "document {}: {what}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)",
+                o.index
+            ),
+        ));
+    }
+    let v = yaml::value::to_value(&doc).map_err(|e| at(e.pos, e.message))?;
+    Ok(Some(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_objects_and_shapes() {
+        let s = b"---\n# Source: c/templates/a.yaml\nkind: A\nmetadata:\n  name: a\n\
+                  ---\n---\n# just a comment\n--- # c\nkind: B\n";
+        let st = Stream::read(s).unwrap();
+        assert_eq!(st.objects.len(), 4);
+        let objs: Vec<_> = st.objects().collect();
+        assert_eq!(objs.len(), 2);
+        assert_eq!(objs[0].source(), Some("c/templates/a.yaml"));
+        assert_eq!(objs[1].kind(), "B");
+        assert_eq!(objs[1].index, 4);
+        assert_eq!(st.line(objs[1]), 9);
+        assert_eq!(st.shape(), Shape::Helm3);
+        assert!(objs.iter().all(|o| !o.parsed_fully));
+    }
+
+    #[test]
+    fn falls_back_to_the_full_parser() {
+        let s = b"{\"kind\": \"A\", \"metadata\": {\"name\": \"x\"}}\n--- !!map\nkind: B\n";
+        let st = Stream::read(s).unwrap();
+        let objs: Vec<_> = st.objects().collect();
+        assert_eq!(objs[0].name(), "x");
+        assert!(objs[0].parsed_fully && objs[1].parsed_fully);
+        assert_eq!(objs[1].kind(), "B");
+        assert_eq!(st.shape(), Shape::Plain);
+    }
+
+    #[test]
+    fn invalid_yaml_has_a_stream_position() {
+        let s = b"---\nkind: A\n---\nkind: B\nspec:\n  x: [1, 2\n";
+        let e = Stream::read(s).unwrap_err();
+        assert_eq!(e.location.line, 7, "{e}");
+        assert!(e.message.starts_with("document 2: invalid YAML"), "{e}");
+    }
+
+    #[test]
+    fn non_objects_and_bad_utf8_are_bad_input() {
+        let e = Stream::read(b"kind: A\n---\n- a\n").unwrap_err();
+        assert_eq!((e.location.line, e.location.col), (3, 1));
+        assert!(e.message.contains("a list, not a Kubernetes object"), "{e}");
+        let e = Stream::read(b"kind: A\nx: \xff\n").unwrap_err();
+        assert_eq!((e.location.line, e.location.col), (2, 4));
+    }
+
+    #[test]
+    fn bodies_load_on_demand() {
+        let mut st = Stream::read(b"kind: Job\nspec:\n  x: 1\n---\nkind: B\n").unwrap();
+        st.load_bodies(|o| o.kind() == "Job").unwrap();
+        assert_eq!(st.objects[0].get(&["spec", "x"]), Some(&serde_json::json!(1)));
+        assert!(st.objects[1].body.is_none());
+    }
+}
