@@ -18,21 +18,21 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr2};
 
-use super::head::{plain_text, put, Head};
+use super::head::{plain_text, put, Head, Text};
 
 /// What the scanner made of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scan {
+pub enum Scan<'a> {
     /// Only blank lines and comments.
     Empty,
     /// A valid block mapping with this head.
-    Object(Head),
+    Object(Head<'a>),
     /// Outside the subset: parse it fully.
     GiveUp,
 }
 
 /// Scan one document's text (its `---` line, if any, excluded).
-pub fn scan(doc: &str) -> Scan {
+pub fn scan(doc: &str) -> Scan<'_> {
     if has_unusual_chars(doc.as_bytes()) {
         return Scan::GiveUp;
     }
@@ -53,12 +53,13 @@ pub fn scan(doc: &str) -> Scan {
     s.finish()
 }
 
-/// Bytes the scanner leaves to the full parser: control characters (a CR only
-/// when it is not part of CRLF), DEL, and the lead bytes of NEL, LS, PS and
-/// BOM, which YAML treats specially. A cheap pass first; a precise one only
-/// when the cheap one sees a candidate.
+/// Characters the scanner leaves to the full parser: control characters (a CR
+/// only when it is not part of CRLF), DEL, NEL, LS, PS, BOM and non-characters,
+/// which YAML forbids or treats specially. A cheap pass flags any control or
+/// non-ASCII byte; the precise pass runs only on documents it flags.
 fn has_unusual_chars(b: &[u8]) -> bool {
-    let candidate = |c: u8| (c < 0x20 && c != b'\n' && c != b'\t') || c == 0x7f || c == 0xC2 || c == 0xE2 || c == 0xEF;
+    // As i8, bytes >= 0x80 are negative, so one comparison covers both ranges.
+    let candidate = |c: u8| ((c as i8) < 0x20 && c != b'\n' && c != b'\t') || c == 0x7f;
     if !b.chunks(256).any(|chunk| chunk.iter().fold(false, |acc, &c| acc | candidate(c))) {
         return false;
     }
@@ -136,12 +137,12 @@ struct Block {
 }
 
 #[derive(Default)]
-struct Scanner {
-    head: Head,
+struct Scanner<'a> {
+    head: Head<'a>,
     stack: Vec<Ctx>,
     pending: Option<Pending>,
     block: Option<Block>,
-    entry_key: String,
+    entry_key: Text<'a>,
 }
 
 enum KeyLine<'a> {
@@ -149,6 +150,21 @@ enum KeyLine<'a> {
     Key(Cow<'a, str>, &'a str),
     /// Not a `key: value` line (a scalar or a flow collection on its own).
     Value,
+}
+
+/// Count leading spaces eight bytes at a time (indentation is most of a
+/// rendered manifest's bytes).
+fn leading_spaces(b: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let diff = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ SPACES;
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + b[i..].iter().take_while(|&&c| c == b' ').count()
 }
 
 fn is_dash(rest: &str) -> bool {
@@ -166,10 +182,9 @@ fn only_comment(after: &str) -> bool {
     t.is_empty() || (t.starts_with('#') && t.len() < after.len())
 }
 
-impl Scanner {
-    fn line(&mut self, line: &str) -> Option<()> {
-        let bytes = line.as_bytes();
-        let ind = bytes.iter().position(|&c| c != b' ').unwrap_or(bytes.len());
+impl<'a> Scanner<'a> {
+    fn line(&mut self, line: &'a str) -> Option<()> {
+        let ind = leading_spaces(line.as_bytes());
         let rest = &line[ind..];
         if let Some(b) = &mut self.block {
             if rest.is_empty() {
@@ -205,7 +220,7 @@ impl Scanner {
         self.content(ind, rest)
     }
 
-    fn content(&mut self, ind: usize, rest: &str) -> Option<()> {
+    fn content(&mut self, ind: usize, rest: &'a str) -> Option<()> {
         if let Some(p) = self.pending.take() {
             if ind > p.owner || (p.compact && ind == p.owner && is_dash(rest)) {
                 return self.nested(ind, rest, p);
@@ -254,7 +269,7 @@ impl Scanner {
     }
 
     /// The first line of a pending key's or dash's value, on its own line.
-    fn nested(&mut self, ind: usize, rest: &str, p: Pending) -> Option<()> {
+    fn nested(&mut self, ind: usize, rest: &'a str, p: Pending) -> Option<()> {
         if is_dash(rest) {
             self.stack.push(Ctx { indent: ind, seq: true, slot: Slot::None });
             return self.seq_entry(ind, rest);
@@ -274,7 +289,7 @@ impl Scanner {
         }
     }
 
-    fn seq_entry(&mut self, ind: usize, rest: &str) -> Option<()> {
+    fn seq_entry(&mut self, ind: usize, rest: &'a str) -> Option<()> {
         let after = &rest[1..];
         let sub = skip_spaces(after);
         if sub.is_empty() || sub.starts_with('#') {
@@ -296,7 +311,7 @@ impl Scanner {
     }
 
     /// `key:` in the mapping at indentation `ind`; `after` follows the colon.
-    fn key(&mut self, ind: usize, key: Cow<'_, str>, after: &str) -> Option<()> {
+    fn key(&mut self, ind: usize, key: Text<'a>, after: &'a str) -> Option<()> {
         let slot = self.stack.last()?.slot;
         let target = match (slot, key.as_ref()) {
             (Slot::Root, "apiVersion") => Target::ApiVersion,
@@ -306,15 +321,16 @@ impl Scanner {
             (Slot::Metadata, "namespace") => Target::Namespace,
             (Slot::Metadata, "labels") => Target::Map(Slot::Labels),
             (Slot::Metadata, "annotations") => Target::Map(Slot::Annotations),
-            (Slot::Labels | Slot::Annotations, k) => {
-                self.entry_key.clear();
-                self.entry_key.push_str(k);
-                Target::Entry(slot)
-            }
+            (Slot::Labels | Slot::Annotations, _) => Target::Entry(slot),
             _ => Target::None,
         };
+        if let Target::Entry(_) = target {
+            self.entry_key = key;
+        }
         // Duplicate keys: the last one wins, so forget what an earlier one set.
-        self.set(target, None);
+        if target != Target::None {
+            self.set(target, None);
+        }
         let v = skip_spaces(after);
         if v.is_empty() || v.starts_with('#') {
             self.pending = Some(Pending { owner: ind, compact: true, target });
@@ -325,7 +341,7 @@ impl Scanner {
 
     /// A value starting on the current line. `block_owner` is the indentation a
     /// block scalar's body must exceed; `None` where a block scalar is not expected.
-    fn value(&mut self, v: &str, target: Target, block_owner: Option<usize>) -> Option<()> {
+    fn value(&mut self, v: &'a str, target: Target, block_owner: Option<usize>) -> Option<()> {
         match v.as_bytes()[0] {
             b'|' | b'>' => {
                 if target != Target::None || !block_header(&v[1..]) {
@@ -339,7 +355,7 @@ impl Scanner {
                     return None;
                 }
                 if target != Target::None {
-                    self.set(target, Some(text.into_owned()));
+                    self.set(target, Some(text));
                 }
             }
             b'[' | b'{' => {
@@ -360,7 +376,7 @@ impl Scanner {
         Some(())
     }
 
-    fn plain(&mut self, v: &str, target: Target) -> Option<()> {
+    fn plain(&mut self, v: &'a str, target: Target) -> Option<()> {
         let text = plain_scalar(v)?;
         if target != Target::None {
             self.set(target, plain_text(text));
@@ -369,7 +385,7 @@ impl Scanner {
     }
 
     /// Record (or with `None`, forget) a head value.
-    fn set(&mut self, target: Target, value: Option<String>) {
+    fn set(&mut self, target: Target, value: Option<Text<'a>>) {
         let h = &mut self.head;
         match target {
             Target::None => {}
@@ -386,12 +402,12 @@ impl Scanner {
             Target::Map(Slot::Labels) => h.labels.clear(),
             Target::Map(Slot::Annotations) => h.annotations.clear(),
             Target::Map(_) => {}
-            Target::Entry(Slot::Labels) => put(&mut h.labels, &self.entry_key, value),
-            Target::Entry(_) => put(&mut h.annotations, &self.entry_key, value),
+            Target::Entry(Slot::Labels) => put(&mut h.labels, self.entry_key.clone(), value),
+            Target::Entry(_) => put(&mut h.annotations, self.entry_key.clone(), value),
         }
     }
 
-    fn finish(mut self) -> Scan {
+    fn finish(mut self) -> Scan<'a> {
         if let Some(b) = self.block {
             if b.content.is_none() && b.max_blank > 0 {
                 return Scan::GiveUp;
@@ -435,21 +451,44 @@ fn key_line(rest: &str) -> Option<KeyLine<'_>> {
 fn plain_key(rest: &str) -> Option<KeyLine<'_>> {
     let b = rest.as_bytes();
     let mut from = 0;
-    while let Some(i) = memchr2(b':', b'#', &b[from..]).map(|i| from + i) {
-        if b[i] == b'#' {
-            if b[i - 1] == b' ' {
-                return Some(KeyLine::Value);
+    while let Some(i) = find_any3(&b[from..], b':', b'#', b'\t').map(|i| from + i) {
+        match b[i] {
+            b':' if i + 1 == b.len() || b[i + 1] == b' ' => {
+                let key = &rest[..i];
+                if key.ends_with(' ') || key.len() > 1000 || key == "<<" {
+                    return None;
+                }
+                return Some(KeyLine::Key(Cow::Borrowed(key), &rest[i + 1..]));
             }
-        } else if i + 1 == b.len() || b[i + 1] == b' ' {
-            let key = &rest[..i];
-            if key.ends_with(' ') || key.len() > 1000 || key.contains('\t') || key == "<<" {
-                return None;
-            }
-            return Some(KeyLine::Key(Cow::Borrowed(key), &rest[i + 1..]));
+            b'#' if b[i - 1] == b' ' => return Some(KeyLine::Value),
+            b'\t' => return None,
+            _ => {}
         }
         from = i + 1;
     }
     Some(KeyLine::Value)
+}
+
+/// The first byte equal to `x`, `y` or `z`, eight bytes at a time: keys and
+/// values are too short for a SIMD search to pay for its set-up.
+fn find_any3(b: &[u8], x: u8, y: u8, z: u8) -> Option<usize> {
+    const LO: u64 = u64::from_le_bytes([1; 8]);
+    const HI: u64 = LO << 7;
+    // High bit set in each byte of `w` equal to `c`; the lowest one is exact.
+    let hits = |w: u64, c: u8| {
+        let d = w ^ (LO * c as u64);
+        d.wrapping_sub(LO) & !d & HI
+    };
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let h = hits(w, x) | hits(w, y) | hits(w, z);
+        if h != 0 {
+            return Some(i + (h.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&c| c == x || c == y || c == z).map(|p| i + p)
 }
 
 /// A plain scalar in block context, up to a comment, trailing spaces trimmed.
@@ -459,10 +498,10 @@ fn plain_scalar(v: &str) -> Option<&str> {
     let b = v.as_bytes();
     let mut end = b.len();
     let mut from = 0;
-    while let Some(i) = memchr::memchr3(b':', b'#', b'\t', &b[from..]).map(|i| from + i) {
+    while let Some(i) = find_any3(&b[from..], b':', b'#', b'\t').map(|i| from + i) {
         match b[i] {
             b'\t' => return None,
-            b'#' if b[i - 1] == b' ' => {
+            b'#' if i > 0 && b[i - 1] == b' ' => {
                 end = i;
                 break;
             }
@@ -647,7 +686,29 @@ fn plain_flow(b: &[u8], mut i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn head(doc: &str) -> Head {
+    #[test]
+    fn find_any3_finds_the_first_of_three_bytes() {
+        let s = b"abcdefghijklmnop:qrs#tuv";
+        for start in 0..s.len() {
+            let want = s[start..].iter().position(|&c| c == b':' || c == b'#' || c == b'\t');
+            assert_eq!(find_any3(&s[start..], b':', b'#', b'\t'), want);
+        }
+        // A byte just above a match must not shadow it (borrows only run upwards).
+        assert_eq!(find_any3(b"\x01:xxxxxxxx", b':', b'#', b'\t'), Some(1));
+        assert_eq!(find_any3(&[0x3b, 0x3a, 0, 0, 0, 0, 0, 0], b':', b'#', b'\t'), Some(1));
+        assert_eq!(find_any3(b"", b':', b'#', b'\t'), None);
+    }
+
+    #[test]
+    fn leading_spaces_in_blocks_of_eight() {
+        for n in 0..20 {
+            let s = " ".repeat(n) + "x ";
+            assert_eq!(leading_spaces(s.as_bytes()), n);
+            assert_eq!(leading_spaces(" ".repeat(n).as_bytes()), n);
+        }
+    }
+
+    fn head(doc: &str) -> Head<'_> {
         match scan(doc) {
             Scan::Object(h) => h,
             other => panic!("expected an object, got {other:?} for:\n{doc}"),
@@ -792,6 +853,7 @@ spec:
         gives_up("kind: A\nx: \x01\n");
         gives_up("kind: A\nx: a\rb\n");
         gives_up("kind: A\nkey without colon\n");
+        gives_up("kind: A\nkey: \tvalue\n");
     }
 
     #[test]

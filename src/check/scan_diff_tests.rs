@@ -11,7 +11,7 @@ use crate::check::head::Head;
 use crate::yaml;
 
 /// The full parser's verdict, in the scanner's terms (`None`: invalid).
-fn full(doc: &str) -> Option<Scan> {
+fn full(doc: &str) -> Option<Scan<'_>> {
     let d = yaml::parse_document(doc).ok()?;
     match &d.root {
         None => Some(Scan::Empty),

@@ -6,11 +6,13 @@
 //! positions, duplicate keys with last-wins, Helm's scalar rules), which also
 //! rejects invalid YAML with its line and column.
 
+use std::cell::OnceCell;
+
 use serde_json::Value;
 
 use super::head::Head;
 use super::scan::{scan, Scan};
-use super::split::{line_of, split, BOM};
+use super::split::{count_lines, line_of, split, Segment, BOM};
 use crate::error::{InputError, Location};
 use crate::yaml::{self, tree::Kind};
 
@@ -21,6 +23,11 @@ pub const STDIN: &str = "<stdin>";
 pub const HELM4_FILENAME: &str = "postrenderer.helm.sh/postrender-filename";
 pub const HOOK: &str = "helm.sh/hook";
 
+/// Streams from this size on are read on several threads (a chart's render is
+/// far smaller; big generated streams are where it pays).
+const PARALLEL_FROM: usize = 4 << 20;
+const MAX_THREADS: usize = 4;
+
 #[derive(Debug)]
 pub struct Object<'a> {
     /// 1-based position in the stream, empty documents included.
@@ -30,7 +37,7 @@ pub struct Object<'a> {
     /// The document's text, its `---` line included.
     pub text: &'a str,
     /// `None` for an empty (blank or comment-only) document.
-    pub head: Option<Head>,
+    pub head: Option<Head<'a>>,
     /// The `# Source:` comment (Helm 3 `template`), if any.
     pub source_comment: Option<&'a str>,
     /// The full value, for documents a check asked for (see `Stream::load_bodies`).
@@ -43,6 +50,8 @@ pub struct Object<'a> {
 pub struct Stream<'a> {
     pub input: &'a [u8],
     pub objects: Vec<Object<'a>>,
+    /// The line each document starts on, counted once when first asked.
+    lines: OnceCell<Vec<usize>>,
 }
 
 /// Which Helm produced the stream, as far as the stream shows.
@@ -93,38 +102,32 @@ impl<'a> Stream<'a> {
             let line_start = input[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             input_error(line_of(input, at), at - line_start + 1, "not valid UTF-8 (YAML streams are Unicode text)")
         })?;
-        let mut objects = Vec::new();
-        for (i, seg) in split(input).into_iter().enumerate() {
-            let doc = &text[seg.start..seg.end];
-            let (marker_rest, body) = if seg.marker {
-                let nl = doc.find('\n').map_or(doc.len(), |i| i + 1);
-                (&doc[3..nl], &doc[nl..])
-            } else {
-                ("", doc)
-            };
-            let mut obj = Object {
-                index: i + 1,
-                offset: seg.start,
-                text: doc,
-                head: None,
-                source_comment: source_comment(body),
-                body: None,
-                parsed_fully: false,
-            };
-            let scanned = if marker_is_plain(marker_rest) { scan(body) } else { Scan::GiveUp };
-            match scanned {
-                Scan::Empty => {}
-                Scan::Object(h) => obj.head = Some(h),
-                Scan::GiveUp => {
-                    let v = parse_full(input, &obj)?;
-                    obj.head = v.as_ref().map(Head::from_value);
-                    obj.body = v;
-                    obj.parsed_fully = true;
-                }
+        let segments = split(input);
+        let read_all = |first: usize, segs: &[Segment]| -> Result<Vec<Object<'a>>, InputError> {
+            segs.iter().enumerate().map(|(i, seg)| read_document(input, text, first + i + 1, seg)).collect()
+        };
+        // Big streams are read on all cores, in contiguous parts; the first
+        // error in stream order wins, as it would reading in one pass.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS);
+        let objects = if input.len() < PARALLEL_FROM || threads < 2 {
+            read_all(0, &segments)?
+        } else {
+            let per = segments.len().div_ceil(threads);
+            let parts: Vec<Result<Vec<Object<'a>>, InputError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = segments
+                    .chunks(per)
+                    .enumerate()
+                    .map(|(n, segs)| s.spawn(move || read_all(n * per, segs)))
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect()
+            });
+            let mut objects = Vec::with_capacity(segments.len());
+            for part in parts {
+                objects.extend(part?);
             }
-            objects.push(obj);
-        }
-        Ok(Stream { input, objects })
+            objects
+        };
+        Ok(Stream { input, objects, lines: OnceCell::new() })
     }
 
     /// Fully parse the documents `want` picks (if not parsed yet).
@@ -146,8 +149,21 @@ impl<'a> Stream<'a> {
         self.objects.iter().filter(|o| o.head.is_some())
     }
 
+    /// The 1-based line where a document starts.
     pub fn line(&self, o: &Object) -> usize {
-        line_of(self.input, o.offset)
+        let lines = self.lines.get_or_init(|| {
+            let mut line = 1;
+            let mut from = 0;
+            self.objects
+                .iter()
+                .map(|o| {
+                    line += count_lines(&self.input[from..o.offset]);
+                    from = o.offset;
+                    line
+                })
+                .collect()
+        });
+        lines[o.index - 1]
     }
 
     pub fn shape(&self) -> Shape {
@@ -165,6 +181,38 @@ impl<'a> Stream<'a> {
     pub fn starts_with_bom(&self) -> bool {
         self.input.starts_with(BOM)
     }
+}
+
+/// One document: scanned, or fully parsed where the scanner gives up.
+fn read_document<'a>(input: &'a [u8], text: &'a str, index: usize, seg: &Segment) -> Result<Object<'a>, InputError> {
+    let doc = &text[seg.start..seg.end];
+    let (marker_rest, body) = if seg.marker {
+        let nl = doc.find('\n').map_or(doc.len(), |i| i + 1);
+        (&doc[3..nl], &doc[nl..])
+    } else {
+        ("", doc)
+    };
+    let mut obj = Object {
+        index,
+        offset: seg.start,
+        text: doc,
+        head: None,
+        source_comment: source_comment(body),
+        body: None,
+        parsed_fully: false,
+    };
+    let scanned = if marker_is_plain(marker_rest) { scan(body) } else { Scan::GiveUp };
+    match scanned {
+        Scan::Empty => {}
+        Scan::Object(h) => obj.head = Some(h),
+        Scan::GiveUp => {
+            let v = parse_full(input, &obj)?;
+            obj.head = v.as_ref().map(Head::from_value);
+            obj.body = v;
+            obj.parsed_fully = true;
+        }
+    }
+    Ok(obj)
 }
 
 /// After `---`: nothing, blanks, or a comment.
@@ -195,9 +243,10 @@ fn input_error(line: usize, col: usize, message: impl Into<String>) -> InputErro
 /// The full parser on one document: its value (`None` if empty), or the
 /// error with its position in the stream.
 fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
-    let first_line = line_of(input, o.offset);
+    // Lines are counted only for an error: counting them costs a pass over the stream.
+    let first_line = || line_of(input, o.offset);
     let at = |pos: yaml::Pos, msg: String| {
-        input_error(first_line + pos.line, pos.col + 1, format!("document {}: invalid YAML: {msg}", o.index))
+        input_error(first_line() + pos.line, pos.col + 1, format!("document {}: invalid YAML: {msg}", o.index))
     };
     let doc = yaml::parse_document(o.text).map_err(|e| {
         // The tree's reader is written for values files; say it for streams.
@@ -217,7 +266,7 @@ fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
     };
     if let Some(what) = what {
         return Err(input_error(
-            first_line + root.start.line,
+            first_line() + root.start.line,
             root.start.col + 1,
             format!(
                 "document {}: {what}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)",
@@ -275,6 +324,24 @@ mod tests {
         assert!(e.message.contains("a list, not a Kubernetes object"), "{e}");
         let e = Stream::read(b"kind: A\nx: \xff\n").unwrap_err();
         assert_eq!((e.location.line, e.location.col), (2, 4));
+    }
+
+    #[test]
+    fn big_streams_read_in_parallel_like_in_one_pass() {
+        let mut s = String::new();
+        let mut n = 0;
+        while s.len() <= PARALLEL_FROM {
+            n += 1;
+            let body = "    line\n".repeat(500);
+            s.push_str(&format!("---\nkind: ConfigMap\nmetadata:\n  name: cm{n}\ndata:\n  x: |\n{body}"));
+        }
+        let st = Stream::read(s.as_bytes()).unwrap();
+        assert_eq!(st.objects.len(), n);
+        assert!(st.objects.iter().enumerate().all(|(i, o)| o.index == i + 1 && o.name() == format!("cm{}", i + 1)));
+        // An error late in the stream is reported with its own position.
+        s.push_str("---\nkind: A\nspec: [\n");
+        let e = Stream::read(s.as_bytes()).unwrap_err();
+        assert!(e.message.starts_with(&format!("document {}:", n + 1)), "{e}");
     }
 
     #[test]
