@@ -394,23 +394,22 @@ fn zeebe_statefulset(stream: &Stream, ctx: &Context) -> Verdict {
         }
         let selector = o.get(&["spec", "selector", "matchLabels"]);
         let label = |k: &str| selector.and_then(|s| s.get(k)).and_then(Value::as_str);
-        let mut wrong = Vec::new();
-        if label(COMPONENT) != Some(BROKER) {
-            wrong.push(format!("{COMPONENT}: {}", label(COMPONENT).unwrap_or("(missing)")));
-        }
+        let mut wanted = vec![(COMPONENT, BROKER)];
         if let Some(release) = ctx.release.as_deref() {
-            if label(INSTANCE) != Some(release) {
-                wrong.push(format!("{INSTANCE}: {}", label(INSTANCE).unwrap_or("(missing)")));
-            }
+            wanted.push((INSTANCE, release));
         }
+        let wrong: Vec<String> = wanted
+            .iter()
+            .filter(|(k, want)| label(k) != Some(want))
+            .map(|(k, want)| format!("{k}: {} where 8.7's has {want}", label(k).unwrap_or("(none)")))
+            .collect();
         if !wrong.is_empty() {
             v.findings.push(Finding {
                 message: format!(
-                    "StatefulSet {} selects {} instead of 8.7's {COMPONENT}: {BROKER}{}: spec.selector cannot change, \
-                     so Kubernetes would refuse the upgrade",
+                    "StatefulSet {}'s selector differs from 8.7's ({}): spec.selector cannot change, so Kubernetes \
+                     would refuse the upgrade",
                     o.name(),
-                    wrong.join(", "),
-                    ctx.release.as_deref().map(|r| format!(", {INSTANCE}: {r}")).unwrap_or_default()
+                    wrong.join("; ")
                 ),
                 resource: Some(Resource::of(stream, o)),
                 expected: None,

@@ -33,15 +33,17 @@ pub fn scalar_text(v: &Value) -> Option<Text<'static>> {
     }
 }
 
+/// Plain words YAML 1.1 (and so Helm) reads as booleans or null.
+const YAML11_WORDS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
+    "False", "FALSE", "off", "Off", "OFF", "null", "Null", "NULL",
+];
+
 /// A plain (unquoted) scalar, resolved as Helm would. Text starting with a
 /// letter is a string unless it is one of YAML 1.1's words for booleans and
 /// null, so most values are borrowed without asking `resolve_plain`.
 pub fn plain_text(s: &str) -> Option<Text<'_>> {
-    let special = matches!(
-        s,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "n" | "N" | "no" | "No"
-            | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" | "null" | "Null" | "NULL"
-    );
+    let special = YAML11_WORDS.contains(&s);
     if s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && !special {
         return Some(Cow::Borrowed(s));
     }

@@ -29,7 +29,8 @@ use crate::exit::Exit;
 
 const ABOUT: &str = "Post-renderer guard: pass manifests through unchanged, or fail the upgrade";
 
-const LONG_ABOUT: &str = "\
+/// `check --help`'s text (src/cli.rs puts it on the subcommand).
+pub const LONG_ABOUT: &str = "\
 Post-renderer guard for the Camunda 8.7 -> 8.8 upgrade (chart 12.x -> 13.x).
 
 Reads the rendered manifests on stdin. When every check passes, writes them to stdout byte for byte \
@@ -232,7 +233,8 @@ fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs)
     summary.input.objects = stream.objects().count();
     summary.input.shape = Some(stream.shape());
     summary.input.hooks = stream.objects().filter(|o| o.is_hook()).count();
-    summary.input.full_parses = stream.objects.iter().filter(|o| o.parsed_fully).count();
+    summary.input.fallbacks = stream.objects.iter().filter(|o| o.fallback).count();
+    summary.input.bodies = stream.objects.iter().filter(|o| o.body.is_some()).count();
 
     let ctx = context(&stream, args, &mut summary.warnings);
     summary.chart = ctx.chart.clone();

@@ -38,8 +38,10 @@ pub struct InputInfo {
     pub shape: Option<Shape>,
     /// Objects with a helm.sh/hook annotation (only Helm 4 passes hooks).
     pub hooks: usize,
-    /// Documents read by the full parser (the rest by the fast scanner).
-    pub full_parses: usize,
+    /// Documents the fast scanner left to the full parser.
+    pub fallbacks: usize,
+    /// Documents fully parsed (fallbacks, and those a check reads beyond the head).
+    pub bodies: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,7 +99,8 @@ fn resource(r: &Resource) -> String {
 
 /// "26 objects, chart camunda-platform-13.12.7, release camunda (from the instance label), namespace camunda"
 fn context_line(s: &Summary) -> String {
-    let mut parts = vec![format!("{} objects in {} documents", s.input.objects, s.input.documents)];
+    let n = |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
+    let mut parts = vec![format!("{} in {}", n(s.input.objects, "object"), n(s.input.documents, "document"))];
     if let Some(c) = &s.chart {
         parts.push(format!("chart {c}"));
     }

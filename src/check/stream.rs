@@ -42,8 +42,8 @@ pub struct Object<'a> {
     pub source_comment: Option<&'a str>,
     /// The full value, for documents a check asked for (see `Stream::load_bodies`).
     pub body: Option<Value>,
-    /// Was the full parser needed?
-    pub parsed_fully: bool,
+    /// The scanner gave up on it and the full parser read it.
+    pub fallback: bool,
 }
 
 #[derive(Debug)]
@@ -136,9 +136,7 @@ impl<'a> Stream<'a> {
             let o = &self.objects[i];
             if o.head.is_some() && o.body.is_none() && want(o) {
                 let v = parse_full(self.input, o)?;
-                let o = &mut self.objects[i];
-                o.body = v;
-                o.parsed_fully = true;
+                self.objects[i].body = v;
             }
         }
         Ok(())
@@ -199,7 +197,7 @@ fn read_document<'a>(input: &'a [u8], text: &'a str, index: usize, seg: &Segment
         head: None,
         source_comment: source_comment(body),
         body: None,
-        parsed_fully: false,
+        fallback: false,
     };
     let scanned = if marker_is_plain(marker_rest) { scan(body) } else { Scan::GiveUp };
     match scanned {
@@ -209,7 +207,7 @@ fn read_document<'a>(input: &'a [u8], text: &'a str, index: usize, seg: &Segment
             let v = parse_full(input, &obj)?;
             obj.head = v.as_ref().map(Head::from_value);
             obj.body = v;
-            obj.parsed_fully = true;
+            obj.fallback = true;
         }
     }
     Ok(obj)
@@ -245,10 +243,14 @@ fn input_error(line: usize, col: usize, message: impl Into<String>) -> InputErro
 fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
     // Lines are counted only for an error: counting them costs a pass over the stream.
     let first_line = || line_of(input, o.offset);
-    let at = |pos: yaml::Pos, msg: String| {
-        input_error(first_line() + pos.line, pos.col + 1, format!("document {}: invalid YAML: {msg}", o.index))
+    let which = match o.source() {
+        Some(src) => format!("document {} ({src})", o.index),
+        None => format!("document {}", o.index),
     };
-    let doc = yaml::parse_document(o.text).map_err(|e| {
+    let at = |pos: yaml::Pos, msg: String| {
+        input_error(first_line() + pos.line, pos.col + 1, format!("{which}: invalid YAML: {msg}"))
+    };
+    let parsed = yaml::parse_document(o.text).map_err(|e| {
         // The tree's reader is written for values files; say it for streams.
         let msg = if e.message.starts_with("a values file holds one YAML document") {
             "a second document starts here without a `---` line".to_string()
@@ -257,7 +259,7 @@ fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
         };
         at(e.pos, msg)
     })?;
-    let Some(root) = &doc.root else { return Ok(None) };
+    let Some(root) = &parsed.root else { return Ok(None) };
     let what = match &root.kind {
         Kind::Map { .. } => None,
         Kind::Seq { .. } => Some("a list"),
@@ -268,13 +270,10 @@ fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
         return Err(input_error(
             first_line() + root.start.line,
             root.start.col + 1,
-            format!(
-                "document {}: {what}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)",
-                o.index
-            ),
+            format!("{which}: {what}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)"),
         ));
     }
-    let v = yaml::value::to_value(&doc).map_err(|e| at(e.pos, e.message))?;
+    let v = yaml::value::to_value(&parsed).map_err(|e| at(e.pos, e.message))?;
     Ok(Some(v))
 }
 
@@ -295,7 +294,7 @@ mod tests {
         assert_eq!(objs[1].index, 4);
         assert_eq!(st.line(objs[1]), 9);
         assert_eq!(st.shape(), Shape::Helm3);
-        assert!(objs.iter().all(|o| !o.parsed_fully));
+        assert!(objs.iter().all(|o| !o.fallback));
     }
 
     #[test]
@@ -304,7 +303,7 @@ mod tests {
         let st = Stream::read(s).unwrap();
         let objs: Vec<_> = st.objects().collect();
         assert_eq!(objs[0].name(), "x");
-        assert!(objs[0].parsed_fully && objs[1].parsed_fully);
+        assert!(objs[0].fallback && objs[1].fallback);
         assert_eq!(objs[1].kind(), "B");
         assert_eq!(st.shape(), Shape::Plain);
     }
