@@ -158,12 +158,14 @@ fn tolerant_where_helm_is() {
         "---\n---\n# only a comment\n--- # Source: camunda-platform/templates/orchestration/service.yaml",
         1,
     ));
-    // A duplicate key (last wins), a JSON document, an empty document at the end.
+    // A duplicate key (last wins), text after `--- ` (Helm reads it as the document's first line),
+    // a JSON document, an empty document at the end.
     s = s.replacen(
         "automountServiceAccountToken: false",
         "automountServiceAccountToken: true\nautomountServiceAccountToken: false",
         1,
     );
+    s.push_str("--- apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-the-marker\n");
     s.push_str("---\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"json\"}}\n---\n");
     let crlf = s.replace('\n', "\r\n");
     for input in [s.as_bytes(), crlf.as_bytes()] {
@@ -171,7 +173,7 @@ fn tolerant_where_helm_is() {
         let summary = dir.path().join("s.json");
         passes(&["--quiet", "--output=json", "--summary", summary.to_str().unwrap()], input);
         let v = json(&std::fs::read_to_string(&summary).unwrap());
-        assert_eq!((v["input"]["documents"].as_u64(), v["input"]["objects"].as_u64()), (Some(12), Some(8)), "{v}");
+        assert_eq!((v["input"]["documents"].as_u64(), v["input"]["objects"].as_u64()), (Some(13), Some(9)), "{v}");
         assert_eq!(v["input"]["fallbacks"], 1, "only the JSON document needs the full parser: {v}");
     }
 }
@@ -191,6 +193,11 @@ fn invalid_yaml_fails_with_its_position() {
     assert_eq!(v["result"], "bad-input");
     assert_eq!((v["error"]["line"].as_u64(), v["error"]["column"].as_u64()), (Some(3), Some(1)));
     assert!(v["error"]["message"].as_str().unwrap().contains("not a Kubernetes object"), "{v}");
+
+    // Helm reads `--- text` as a document starting with `text`; positions stay in stream terms.
+    let o = check(&[], b"kind: A\n--- kind: B\nspec: [\n");
+    assert_eq!(o.status.code(), Some(5));
+    assert!(stderr(&o).starts_with("helm-camunda-upgrade: error: <stdin>:4:1: document 2: invalid YAML"), "{}", stderr(&o));
 
     let o = check(&[], b"kind: A\nname: \xff\n");
     assert_eq!(o.status.code(), Some(5));

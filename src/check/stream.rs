@@ -36,6 +36,9 @@ pub struct Object<'a> {
     pub offset: usize,
     /// The document's text, its `---` line included.
     pub text: &'a str,
+    /// The YAML the parsers read: after the `---` line, or (Helm's reading of
+    /// `--- kind: X`) after the `---` and the blanks that follow it.
+    yaml: &'a str,
     /// `None` for an empty (blank or comment-only) document.
     pub head: Option<Head<'a>>,
     /// The `# Source:` comment (Helm 3 `template`), if any.
@@ -184,23 +187,28 @@ impl<'a> Stream<'a> {
 /// One document: scanned, or fully parsed where the scanner gives up.
 fn read_document<'a>(input: &'a [u8], text: &'a str, index: usize, seg: &Segment) -> Result<Object<'a>, InputError> {
     let doc = &text[seg.start..seg.end];
-    let (marker_rest, body) = if seg.marker {
-        let nl = doc.find('\n').map_or(doc.len(), |i| i + 1);
-        (&doc[3..nl], &doc[nl..])
+    let yaml = if !seg.marker {
+        doc
     } else {
-        ("", doc)
+        let nl = doc.find('\n').map_or(doc.len(), |i| i + 1);
+        if marker_is_plain(&doc[3..nl]) {
+            &doc[nl..]
+        } else {
+            // Helm's splitter takes text after `--- ` as the document's first line.
+            doc[3..].trim_start_matches([' ', '\t'])
+        }
     };
     let mut obj = Object {
         index,
         offset: seg.start,
         text: doc,
+        yaml,
         head: None,
-        source_comment: source_comment(body),
+        source_comment: source_comment(yaml),
         body: None,
         fallback: false,
     };
-    let scanned = if marker_is_plain(marker_rest) { scan(body) } else { Scan::GiveUp };
-    match scanned {
+    match scan(yaml) {
         Scan::Empty => {}
         Scan::Object(h) => obj.head = Some(h),
         Scan::GiveUp => {
@@ -242,15 +250,21 @@ fn input_error(line: usize, col: usize, message: impl Into<String>) -> InputErro
 /// error with its position in the stream.
 fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
     // Lines are counted only for an error: counting them costs a pass over the stream.
-    let first_line = || line_of(input, o.offset);
+    let start = o.offset + (o.text.len() - o.yaml.len());
+    let line_start = input[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let position = |pos: yaml::Pos| {
+        let shift = if pos.line == 0 { start - line_start } else { 0 };
+        (line_of(input, start) + pos.line, pos.col + 1 + shift)
+    };
     let which = match o.source() {
         Some(src) => format!("document {} ({src})", o.index),
         None => format!("document {}", o.index),
     };
     let at = |pos: yaml::Pos, msg: String| {
-        input_error(first_line() + pos.line, pos.col + 1, format!("{which}: invalid YAML: {msg}"))
+        let (line, col) = position(pos);
+        input_error(line, col, format!("{which}: invalid YAML: {msg}"))
     };
-    let parsed = yaml::parse_document(o.text).map_err(|e| {
+    let parsed = yaml::parse_document(o.yaml).map_err(|e| {
         // The tree's reader is written for values files; say it for streams.
         let msg = if e.message.starts_with("a values file holds one YAML document") {
             "a second document starts here without a `---` line".to_string()
@@ -267,9 +281,10 @@ fn parse_full(input: &[u8], o: &Object) -> Result<Option<Value>, InputError> {
         Kind::Alias(_) => Some("an alias"),
     };
     if let Some(what) = what {
+        let (line, col) = position(root.start);
         return Err(input_error(
-            first_line() + root.start.line,
-            root.start.col + 1,
+            line,
+            col,
             format!("{which}: {what}, not a Kubernetes object (a mapping with apiVersion, kind and metadata)"),
         ));
     }
@@ -314,6 +329,16 @@ mod tests {
         let e = Stream::read(s).unwrap_err();
         assert_eq!(e.location.line, 7, "{e}");
         assert!(e.message.starts_with("document 2: invalid YAML"), "{e}");
+    }
+
+    #[test]
+    fn text_after_the_marker_starts_the_document_like_in_helm() {
+        let st = Stream::read(b"--- kind: A\nmetadata:\n  name: a\n").unwrap();
+        assert_eq!(st.objects[0].name(), "a");
+        assert!(!st.objects[0].fallback);
+        // Errors on that first line count columns from the start of the stream's line.
+        let e = Stream::read(b"kind: A\n---   a: b: c\n").unwrap_err();
+        assert_eq!((e.location.line, e.location.col), (2, 11), "{e}");
     }
 
     #[test]
