@@ -149,10 +149,15 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         write_atomically(path, body.as_bytes())
             .with_context(|| format!("writing the summary to {}", path.display()))?;
     }
-    let report = if args.output == Format::Json && args.summary.is_none() { summary.json() } else { summary.text() };
-    if exit != Exit::Ok || !args.quiet || !summary.warnings.is_empty() {
-        let report = if exit == Exit::Ok && args.quiet { warnings_only(&summary) } else { report };
-        eprint!("{report}");
+    // stderr: JSON when asked for and no file takes it; else text. A quiet
+    // pass keeps only the text warnings (JSON carries them anyway).
+    let json_on_stderr = args.output == Format::Json && args.summary.is_none();
+    let quiet_pass = exit == Exit::Ok && args.quiet;
+    match (quiet_pass, json_on_stderr) {
+        (false, true) => eprint!("{}", summary.json()),
+        (false, false) => eprint!("{}", summary.text()),
+        (true, false) => eprint!("{}", warnings_only(&summary)),
+        (true, true) => {}
     }
     if exit == Exit::Ok {
         let mut out = std::io::stdout().lock();
