@@ -85,6 +85,26 @@ const SCALARS: &[&str] = &[
     "pre-upgrade",
     "true",
     "null",
+    "\"tab\there\"",
+    "caf\u{e9} \u{2014} \u{1F600}",
+    "'multi word' # c",
+];
+
+/// Values outside the scanner's subset (or invalid), spliced in by `mutate`.
+const ODD: &[&str] = &[
+    "\"unterminated",
+    "&anchor value",
+    "*alias",
+    "!!str 8.8",
+    "? complex",
+    "a: b",
+    "\"multi\n  line\"",
+    "plain\n  continued",
+    "- not a sequence here",
+    "|2\n   explicit indent",
+    "[unclosed, flow",
+    "{a: 1}}",
+    "'it''s' trailing",
 ];
 
 fn node() -> impl Strategy<Value = Node> {
@@ -185,7 +205,7 @@ fn render(doc: &Node, style: &[u8]) -> String {
 }
 
 const NOISE: &[char] =
-    &[':', ' ', '-', '#', '"', '\'', '[', ']', '{', '}', '\t', '\n', '|', '>', '&', '*', '!', '?', ','];
+    &[':', ' ', '-', '#', '"', '\'', '[', ']', '{', '}', '\t', '\n', '|', '>', '&', '*', '!', '?', ',', '\r', '\\', '.'];
 
 fn mutate(mut s: String, ops: &[(u8, usize, usize)]) -> String {
     for &(op, a, b) in ops {
@@ -196,8 +216,15 @@ fn mutate(mut s: String, ops: &[(u8, usize, usize)]) -> String {
         while !s.is_char_boundary(at) {
             at -= 1;
         }
-        match op % 4 {
+        match op % 5 {
             0 => s.insert(at, NOISE[b % NOISE.len()]),
+            4 => {
+                // Replace the rest of a `key: value` line with an odd value.
+                if let Some(colon) = s[at..].find(": ").map(|i| at + i + 2) {
+                    let end = s[colon..].find('\n').map_or(s.len(), |i| colon + i);
+                    s.replace_range(colon..end, ODD[b % ODD.len()]);
+                }
+            }
             1 => {
                 if at < s.len() {
                     s.remove(at);
