@@ -76,7 +76,10 @@ print("|---|---:|---:|---:|---:|---:|")
 rows = [("`cat`", ["cat"], "helm3", runs),
         ("`check` (Helm 3 stream)", [bin, "check", "-q"], "helm3", runs),
         ("`check` (Helm 4 stream)", [bin, "check", "-q"], "helm4", runs),
-        ("`check --output json`", [bin, "check", "--output", "json"], "helm3", runs)]
+        ("`check --output json`", [bin, "check", "--output", "json"], "helm3", runs),
+        ("`cat \\| cat` (the cost of a pipe alone)", ["sh", "-c", f"cat {work}/helm3.yaml | cat"], "helm3", runs),
+        ("`cat \\| check` (a pipe, as Helm feeds it)",
+         ["sh", "-c", f"cat {work}/helm3.yaml | {bin} check -q"], "helm3", runs)]
 if shutil.which("yq"):
     yq = ["yq", "-r", 'select(.kind == "Job") | .metadata.name']
     rows.append(("`yq` (select Jobs, print names)", yq, "helm3", 3))
