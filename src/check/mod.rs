@@ -136,11 +136,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     }
     let input = read_stdin().context("reading the rendered manifests from stdin")?;
     let summary = evaluate(&input, &selected, &args);
-    let exit = match summary.result {
-        "passed" => Exit::Ok,
-        "failed" => Exit::Refused,
-        _ => Exit::BadInput,
-    };
+    let exit = summary.result.exit();
     if let Some(path) = &args.summary {
         let body = match args.output {
             Format::Json => summary.json(),
@@ -197,7 +193,7 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs) -> Summary {
     let mut summary = Summary {
         command: "check",
-        result: "bad-input",
+        result: report::Overall::BadInput,
         exit_code: Exit::BadInput.code(),
         profile: args.profile,
         input: InputInfo { bytes: input.len(), ..InputInfo::default() },
@@ -249,8 +245,8 @@ fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs)
     }
     summary.checks = checks::run_all(selected, &stream, &ctx).into_iter().map(CheckSummary::from_outcome).collect();
     let passed = summary.checks.iter().all(|c| c.status == Status::Passed);
-    summary.result = if passed { "passed" } else { "failed" };
-    summary.exit_code = if passed { Exit::Ok.code() } else { Exit::Refused.code() };
+    summary.result = if passed { report::Overall::Passed } else { report::Overall::Failed };
+    summary.exit_code = summary.result.exit().code();
     summary
 }
 

@@ -8,12 +8,12 @@ use serde::Serialize;
 use super::checks::{Finding, Outcome, Profile, Resource, Status};
 use super::stream::Shape;
 use crate::error::InputError;
+use crate::exit::Exit;
 
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub command: &'static str,
-    /// `passed`, `failed` or `bad-input`.
-    pub result: &'static str,
+    pub result: Overall,
     pub exit_code: u8,
     pub profile: Profile,
     pub input: InputInfo,
@@ -26,6 +26,24 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorSummary>,
     pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overall {
+    Passed,
+    Failed,
+    BadInput,
+}
+
+impl Overall {
+    pub fn exit(self) -> Exit {
+        match self {
+            Overall::Passed => Exit::Ok,
+            Overall::Failed => Exit::Refused,
+            Overall::BadInput => Exit::BadInput,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -204,8 +204,9 @@ fn render(doc: &Node, style: &[u8]) -> String {
     w.out
 }
 
-const NOISE: &[char] =
-    &[':', ' ', '-', '#', '"', '\'', '[', ']', '{', '}', '\t', '\n', '|', '>', '&', '*', '!', '?', ',', '\r', '\\', '.'];
+const NOISE: &[char] = &[
+    ':', ' ', '-', '#', '"', '\'', '[', ']', '{', '}', '\t', '\n', '|', '>', '&', '*', '!', '?', ',', '\r', '\\', '.',
+];
 
 fn mutate(mut s: String, ops: &[(u8, usize, usize)]) -> String {
     for &(op, a, b) in ops {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::head::Head;
 use super::scan::{scan, Scan};
-use super::split::{count_lines, line_of, split, Segment, BOM};
+use super::split::{count_lines, line_of, split, Segment};
 use crate::error::{InputError, Location};
 use crate::yaml::{self, tree::Kind};
 
@@ -177,10 +177,6 @@ impl<'a> Stream<'a> {
         } else {
             Shape::Plain
         }
-    }
-
-    pub fn starts_with_bom(&self) -> bool {
-        self.input.starts_with(BOM)
     }
 }
 
