@@ -109,19 +109,26 @@ impl<'a> Stream<'a> {
         let read_all = |first: usize, segs: &[Segment]| -> Result<Vec<Object<'a>>, InputError> {
             segs.iter().enumerate().map(|(i, seg)| read_document(input, text, first + i + 1, seg)).collect()
         };
-        // Big streams are read on all cores, in contiguous parts; the first
-        // error in stream order wins, as it would reading in one pass.
+        // Big streams are read on all cores, in contiguous parts of about the
+        // same size in bytes; the first error in stream order wins, as it
+        // would reading in one pass.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS);
         let objects = if input.len() < PARALLEL_FROM || threads < 2 {
             read_all(0, &segments)?
         } else {
-            let per = segments.len().div_ceil(threads);
+            let mut cuts: Vec<usize> = (1..threads)
+                .map(|k| segments.partition_point(|g| g.start < input.len() * k / threads))
+                .filter(|&c| c > 0 && c < segments.len())
+                .collect();
+            cuts.dedup();
+            let bounds: Vec<(usize, usize)> = std::iter::once(0)
+                .chain(cuts.iter().copied())
+                .zip(cuts.iter().copied().chain([segments.len()]))
+                .collect();
+            let segments = &segments;
             let parts: Vec<Result<Vec<Object<'a>>, InputError>> = std::thread::scope(|s| {
-                let handles: Vec<_> = segments
-                    .chunks(per)
-                    .enumerate()
-                    .map(|(n, segs)| s.spawn(move || read_all(n * per, segs)))
-                    .collect();
+                let handles: Vec<_> =
+                    bounds.iter().map(|&(a, b)| s.spawn(move || read_all(a, &segments[a..b]))).collect();
                 handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect()
             });
             let mut objects = Vec::with_capacity(segments.len());
