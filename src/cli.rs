@@ -28,6 +28,7 @@ pub enum Command {
     /// Emulate the 13.x chart's compatibility layer on 8.7 values.
     Compat(crate::compat::CompatArgs),
     /// Post-renderer guard: pass manifests through unchanged, or fail the upgrade.
+    #[command(long_about = crate::check::LONG_ABOUT)]
     Check(crate::check::CheckArgs),
     /// Migrate a release's values and upgrade it to 13.x in one checked step (dry run unless --apply).
     Upgrade(crate::upgrade::UpgradeArgs),
