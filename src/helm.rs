@@ -239,15 +239,34 @@ impl Helm {
         HelmVersion::parse(&text).ok_or(HelmError::Version(text))
     }
 
-    /// The user-supplied values of a release (`helm get values RELEASE -o yaml`).
-    pub fn get_values(&self, release: &str) -> Result<String, HelmError> {
-        self.output(["get", "values", release, "--output", "yaml"])
+    /// The revision `helm upgrade` patches from: the last deployed one (Helm compares the new
+    /// manifest with it, not with a later failed revision), else the latest.
+    pub fn current_revision(&self, release: &str) -> Result<Option<u64>, HelmError> {
+        let text = self.output(["history", release, "--output", "json"])?;
+        Ok(current_revision_of(&text))
     }
 
-    /// The manifest of a release's current revision (`helm get manifest RELEASE`).
-    pub fn get_manifest(&self, release: &str) -> Result<String, HelmError> {
-        self.output(["get", "manifest", release])
+    /// The user-supplied values of a release (`helm get values RELEASE -o yaml`), of `revision`.
+    pub fn get_values(&self, release: &str, revision: Option<u64>) -> Result<String, HelmError> {
+        let mut args = vec!["get".to_string(), "values".into(), release.into(), "--output".into(), "yaml".into()];
+        args.extend(revision.map(|r| ["--revision".to_string(), r.to_string()]).into_iter().flatten());
+        self.output(args)
     }
+
+    /// The manifest of a release (`helm get manifest RELEASE`), of `revision`.
+    pub fn get_manifest(&self, release: &str, revision: Option<u64>) -> Result<String, HelmError> {
+        let mut args = vec!["get".to_string(), "manifest".into(), release.into()];
+        args.extend(revision.map(|r| ["--revision".to_string(), r.to_string()]).into_iter().flatten());
+        self.output(args)
+    }
+}
+
+/// From `helm history -o json`: the last `deployed` revision, else the last one.
+fn current_revision_of(history: &str) -> Option<u64> {
+    let list: Vec<serde_json::Value> = serde_json::from_str(history).ok()?;
+    let rev = |e: &serde_json::Value| e.get("revision").and_then(serde_json::Value::as_u64);
+    let deployed = list.iter().filter(|e| e.get("status").and_then(|s| s.as_str()) == Some("deployed"));
+    deployed.filter_map(rev).max().or_else(|| list.iter().filter_map(rev).max())
 }
 
 #[cfg(test)]
@@ -291,6 +310,20 @@ mod tests {
         assert_eq!(v("v3.17"), None);
         assert_eq!(v("Error: unknown"), None);
         assert_eq!(v("v3.1.2.3"), None);
+    }
+
+    #[test]
+    fn the_current_revision_is_the_last_deployed_one() {
+        let h = |entries: &[(u64, &str)]| {
+            let list: Vec<String> =
+                entries.iter().map(|(r, s)| format!(r#"{{"revision":{r},"status":"{s}","chart":"c"}}"#)).collect();
+            current_revision_of(&format!("[{}]", list.join(",")))
+        };
+        assert_eq!(h(&[(1, "superseded"), (2, "deployed"), (3, "failed")]), Some(2));
+        assert_eq!(h(&[(1, "deployed")]), Some(1));
+        assert_eq!(h(&[(1, "failed"), (2, "failed")]), Some(2));
+        assert_eq!(h(&[]), None);
+        assert_eq!(current_revision_of("Error"), None);
     }
 
     #[cfg(unix)]

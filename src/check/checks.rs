@@ -38,6 +38,8 @@ pub struct Context {
     pub namespace: Option<String>,
     /// The main chart's `helm.sh/chart` label, e.g. `camunda-platform-13.12.7`.
     pub chart: Option<String>,
+    /// The release's current manifest, for `immutable-fields` (`--previous`, `--release`).
+    pub previous: Option<super::immutable::Previous>,
 }
 
 /// One resource, as reports name it.

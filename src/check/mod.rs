@@ -11,6 +11,7 @@
 pub mod camunda;
 pub mod checks;
 pub mod head;
+pub mod immutable;
 pub mod report;
 pub mod scan;
 pub mod split;
@@ -61,10 +62,14 @@ discards a post-renderer's stderr: use --summary FILE to keep the report. Helm p
 release name nor the namespace to a post-renderer: give them with --release and --namespace (in form 2, \
 write --release-namespace, because the inner helm keeps --namespace for itself).";
 
+/// The opt-in check that compares with the release's current manifest.
+const IMMUTABLE: &str = "immutable-fields";
+
 const AFTER_HELP: &str = "\
 Checks (camunda profile; --list-checks describes them):
   default:  camunda-13, importer, data-migration, orchestration-images, zeebe-statefulset
-  opt-in:   identity-migration
+  opt-in:   identity-migration, immutable-fields (on with --previous FILE; with --release NAME it reads
+            the release's manifest with $HELM_BIN)
 
 Exit codes: 0 passed (stream written), 2 usage, 4 a check failed, 5 invalid input, 1 other failure.";
 
@@ -90,6 +95,12 @@ pub struct CheckArgs {
     /// The release namespace, for messages.
     #[arg(long, visible_alias = "release-namespace", value_name = "NS")]
     pub namespace: Option<String>,
+
+    /// The release's current manifest (`helm get manifest NAME > FILE`): turns on the
+    /// immutable-fields check against it. Without it, `--require immutable-fields` reads the
+    /// manifest of --release NAME with $HELM_BIN.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 
     /// Format of the report: text on stderr, or a JSON summary (on stderr, or in --summary FILE).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -124,9 +135,34 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         print!("{}", list_checks(args.profile));
         return Ok(Exit::Ok);
     }
-    let selected = match checks::select(args.profile, &args.require, &args.skip) {
+    let mut require = args.require.clone();
+    if args.previous.is_some() && !require.iter().chain(&args.skip).any(|c| c == IMMUTABLE) {
+        require.push(IMMUTABLE.to_string());
+    }
+    let selected = match checks::select(args.profile, &require, &args.skip) {
         Ok(s) => s,
         Err(msg) => return Ok(usage(&msg)),
+    };
+    let mut previous_note = None;
+    let previous = if selected.iter().any(|c| c.id == IMMUTABLE) {
+        match (&args.previous, &args.release) {
+            (Some(file), _) => {
+                let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+                let objects = crate::preflight::parse_manifest(&file.display().to_string(), &text)?;
+                Some(immutable::Previous { objects, live: None })
+            }
+            (None, Some(release)) => {
+                let read = immutable::read_release(release, args.namespace.as_deref())
+                    .with_context(|| format!("{IMMUTABLE}: reading the current manifest of release {release}"))?;
+                if read.is_none() {
+                    previous_note = Some(format!("{IMMUTABLE}: no release {release} yet: nothing to compare"));
+                }
+                read
+            }
+            (None, None) => return Ok(usage(&format!("{IMMUTABLE} needs --previous FILE or --release NAME"))),
+        }
+    } else {
+        None
     };
     if std::io::stdin().is_terminal() {
         return Ok(usage(
@@ -135,7 +171,8 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         ));
     }
     let input = read_stdin().context("reading the rendered manifests from stdin")?;
-    let summary = evaluate(&input, &selected, &args);
+    let mut summary = evaluate(&input, &selected, &args, previous);
+    summary.warnings.extend(previous_note);
     let exit = summary.result.exit();
     if let Some(path) = &args.summary {
         let body = match args.output {
@@ -190,7 +227,12 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 }
 
 /// Read the stream, run the checks, and sum it up.
-fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs) -> Summary {
+fn evaluate(
+    input: &[u8],
+    selected: &[&'static checks::Check],
+    args: &CheckArgs,
+    previous: Option<immutable::Previous>,
+) -> Summary {
     let mut summary = Summary {
         command: "check",
         result: report::Overall::BadInput,
@@ -237,7 +279,8 @@ fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs)
     summary.input.fallbacks = stream.objects.iter().filter(|o| o.fallback).count();
     summary.input.bodies = stream.objects.iter().filter(|o| o.body.is_some()).count();
 
-    let ctx = context(&stream, args, &mut summary.warnings);
+    let mut ctx = context(&stream, args, &mut summary.warnings);
+    ctx.previous = previous;
     summary.chart = ctx.chart.clone();
     if summary.release.is_none() && ctx.release.is_some() {
         summary.release = ctx.release.clone();
@@ -286,7 +329,12 @@ fn context(stream: &Stream, args: &CheckArgs, warnings: &mut Vec<String>) -> Con
             ));
         }
     }
-    Context { release: args.release.clone().or(labelled), namespace: args.namespace.clone(), chart: most(&charts) }
+    Context {
+        release: args.release.clone().or(labelled),
+        namespace: args.namespace.clone(),
+        chart: most(&charts),
+        previous: None,
+    }
 }
 
 fn list_checks(profile: Profile) -> String {

@@ -20,8 +20,9 @@ use clap::CommandFactory;
 use crate::error::{Refused, Usage};
 use crate::exit::Exit;
 use crate::helm::{Helm, HelmError, HelmVersion};
-use crate::migrate::{migrate_values, OnConflict, Options};
+use crate::kubectl;
 use crate::migrate::report::ItemKind;
+use crate::migrate::{migrate_values, OnConflict, Options};
 use crate::values::{Source, Sources};
 use crate::{output, preflight};
 
@@ -94,11 +95,12 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     ctx.kubeconfig = flags.kubeconfig.clone().or(ctx.kubeconfig.take());
     ctx.debug |= flags.debug;
     let namespace = helm.context.namespace.clone().unwrap_or_else(|| "default".into());
-    let post_renderer = post_renderer_flags(&helm)?;
+    let post_renderer = post_renderer_flags(&helm, &args.release, &namespace)?;
 
-    // 1. The values to migrate, migrated.
+    // 1. The values to migrate, migrated. Like Helm, start from the last deployed revision.
+    let revision = helm.current_revision(&args.release)?;
     let sources = if flags.values.is_empty() {
-        let text = helm.get_values(&args.release)?;
+        let text = helm.get_values(&args.release, revision)?;
         // A release without user values answers `null`.
         let text = if text.trim() == "null" { String::new() } else { text };
         Sources::new(vec![Source::from_text(&format!("helm get values {}", args.release), None, text)?])
@@ -153,14 +155,15 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let rendered_manifest = manifest_of(&rendered_json)?;
     let rendered = preflight::parse_manifest("rendered upgrade", &rendered_manifest)?;
-    let previous_text = helm.get_manifest(&args.release)?;
+    let previous_text = helm.get_manifest(&args.release, revision)?;
     let previous = preflight::parse_manifest(&format!("helm get manifest {}", args.release), &previous_text)?;
+    let from = revision.map(|r| format!(" (from revision {r})")).unwrap_or_default();
     eprint!(
-        "\nUpgrade of release {} in namespace {namespace}:\n{}",
+        "\nUpgrade of release {}{from} in namespace {namespace}:\n{}",
         args.release,
         show::summarise(&previous, &rendered, &namespace).render()
     );
-    let findings = preflight::immutable_changes(&previous, &rendered, &namespace);
+    let findings = still_there(preflight::immutable_changes(&previous, &rendered, &namespace), &helm);
     if !findings.is_empty() {
         eprintln!("\nThe Kubernetes API server would refuse this upgrade:");
         for f in &findings {
@@ -195,6 +198,15 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     Ok(migrated.exit())
 }
 
+/// The findings about objects that still exist (kubectl asked), the notes said on stderr.
+fn still_there(findings: Vec<preflight::Finding>, helm: &Helm) -> Vec<preflight::Finding> {
+    let (kept, notes) = kubectl::drop_gone(findings, &helm.context);
+    for n in notes {
+        eprintln!("\n{n}");
+    }
+    kept
+}
+
 /// Helm's exit code, passed through as it is.
 fn pass_exit(code: Option<i32>) -> Result<Exit> {
     std::io::stderr().flush().ok();
@@ -203,14 +215,16 @@ fn pass_exit(code: Option<i32>) -> Result<Exit> {
 }
 
 /// How this Helm runs our `check` as post-renderer: Helm 3 runs this binary, Helm 4 only runs
-/// postrenderer/v1 plugins.
-fn post_renderer_flags(helm: &Helm) -> Result<Vec<OsString>> {
+/// postrenderer/v1 plugins. A post-renderer learns nothing from Helm: the release and namespace
+/// go along as arguments (the immutable-field check is done here, before Helm runs).
+fn post_renderer_flags(helm: &Helm, release: &str, namespace: &str) -> Result<Vec<OsString>> {
     let v = helm.version()?;
     if v < MIN_HELM {
         anyhow::bail!(Refused(format!(
             "Helm {v} is too old: upgrade needs Helm {MIN_HELM} or newer (--post-renderer-args)"
         )));
     }
+    let mut out: Vec<OsString> = Vec::new();
     if v.major >= 4 {
         let list = helm.output(["plugin", "list"])?;
         if !list.lines().skip(1).any(|l| l.split_whitespace().next() == Some(CHECK_PLUGIN)) {
@@ -220,10 +234,15 @@ fn post_renderer_flags(helm: &Helm) -> Result<Vec<OsString>> {
                  helm plugin install {dir}/plugins/{CHECK_PLUGIN}"
             )));
         }
-        return Ok(["--post-renderer", CHECK_PLUGIN].map(OsString::from).to_vec());
+        out.extend(["--post-renderer".into(), CHECK_PLUGIN.into()]);
+    } else {
+        let exe = std::env::current_exe().context("cannot find this program's path for --post-renderer")?;
+        out.extend(["--post-renderer".into(), exe.into_os_string(), "--post-renderer-args".into(), "check".into()]);
     }
-    let exe = std::env::current_exe().context("cannot find this program's path for --post-renderer")?;
-    Ok(vec!["--post-renderer".into(), exe.into_os_string(), "--post-renderer-args".into(), "check".into()])
+    for a in [format!("--release={release}"), format!("--namespace={namespace}")] {
+        out.extend(["--post-renderer-args".into(), a.into()]);
+    }
+    Ok(out)
 }
 
 /// The `manifest` of `helm upgrade --dry-run --output json`.
@@ -233,15 +252,16 @@ fn manifest_of(json: &str) -> Result<String> {
 }
 
 /// Write the migrated values (which may hold secrets: owner-only) atomically, never over a
-/// different file; the same content is left as it is.
+/// different file. A file that already holds the same values (say, from the dry run, or as
+/// Helm printed them back after an earlier upgrade) is used as it is.
 fn write_values(path: &Path, text: &str) -> Result<()> {
     match std::fs::read_to_string(path) {
-        Ok(existing) if existing == text => {
-            eprintln!("\nMigrated values: {} (unchanged)", path.display());
+        Ok(existing) if same_values(&existing, text) => {
+            eprintln!("\nMigrated values: {} (already there, same values)", path.display());
             return Ok(());
         }
         Ok(_) => anyhow::bail!(Refused(format!(
-            "{} exists with other content and is not overwritten: remove it or pass --values-out FILE",
+            "{} exists with other values and is not overwritten: remove it or pass --values-out FILE",
             path.display()
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -266,4 +286,10 @@ fn write_values(path: &Path, text: &str) -> Result<()> {
     result?;
     eprintln!("\nMigrated values: {}", path.display());
     Ok(())
+}
+
+/// Whether two values texts mean the same to Helm (formatting, order and comments aside).
+fn same_values(a: &str, b: &str) -> bool {
+    let parse = |t: &str| Source::from_text("values", None, t.to_string()).ok().map(|s| s.value);
+    a == b || matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
 }
