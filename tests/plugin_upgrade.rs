@@ -201,3 +201,20 @@ fn through_the_plugin_on_helm_3_10() {
 
     home.run(["plugin", "uninstall", "camunda-upgrade"]).ok("uninstall");
 }
+
+#[test]
+fn install_a_new_release_from_8_7_values_files() {
+    let api = kube::kube_api();
+    let home = HelmHome::new(helm_bin("3.17.3")).with_kubeconfig(&api.kubeconfig);
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("values-8.7.yaml"), VALUES_87).unwrap();
+    let ns = kube::unique_namespace("install");
+    let args = ["fresh", &chart(13), "-f", "values-8.7.yaml", "--install", "--create-namespace", "--apply"];
+    let r = our_upgrade(&home, &ns, work.path(), &args);
+    let migrate = Command::new(our_bin()).current_dir(work.path()).args(["migrate", "values-8.7.yaml"]).output();
+    assert_eq!(r.code, migrate.unwrap().status.code(), "{}", r.stderr);
+    assert!(r.stderr.contains("release fresh does not exist yet: nothing to compare"), "{}", r.stderr);
+    let (code, sts) = api.get(&format!("/apis/apps/v1/namespaces/{ns}/statefulsets/fresh-zeebe"));
+    assert_eq!(code, 200);
+    assert_eq!(sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"], "64Gi");
+}

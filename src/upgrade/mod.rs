@@ -98,7 +98,24 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     let post_renderer = post_renderer_flags(&helm, &args.release, &namespace)?;
 
     // 1. The values to migrate, migrated. Like Helm, start from the last deployed revision.
-    let revision = helm.current_revision(&args.release)?;
+    // No such release: only `--install` with -f files makes sense (nothing to read or compare).
+    let revision = match helm.current_revision(&args.release) {
+        Err(HelmError::Failed { stderr, .. }) if stderr.contains("release: not found") && !flags.values.is_empty() => {
+            eprintln!("helm-camunda-upgrade: release {} does not exist yet: nothing to compare", args.release);
+            None
+        }
+        Err(HelmError::Failed { stderr, code, .. }) if stderr.contains("release: not found") => {
+            eprint!("{stderr}");
+            eprintln!(
+                "helm-camunda-upgrade: no release {} to read values from (give -f files to install it)",
+                args.release
+            );
+            return pass_exit(code);
+        }
+        r => Some(r?),
+    };
+    let exists = revision.is_some();
+    let revision = revision.flatten();
     let sources = if flags.values.is_empty() {
         let text = helm.get_values(&args.release, revision)?;
         // A release without user values answers `null`.
@@ -155,7 +172,7 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let rendered_manifest = manifest_of(&rendered_json)?;
     let rendered = preflight::parse_manifest("rendered upgrade", &rendered_manifest)?;
-    let previous_text = helm.get_manifest(&args.release, revision)?;
+    let previous_text = if exists { helm.get_manifest(&args.release, revision)? } else { String::new() };
     let previous = preflight::parse_manifest(&format!("helm get manifest {}", args.release), &previous_text)?;
     let from = revision.map(|r| format!(" (from revision {r})")).unwrap_or_default();
     eprint!(
