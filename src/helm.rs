@@ -177,12 +177,8 @@ impl Helm {
     }
 
     fn show(&self, cmd: &Command) -> String {
-        let mut s = self.bin.display().to_string();
-        for a in cmd.get_args() {
-            s.push(' ');
-            s.push_str(&a.to_string_lossy());
-        }
-        s
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        format!("{} {}", self.bin.display(), redact_args(&args).join(" "))
     }
 
     fn debug(&self, cmd: &Command) {
@@ -261,6 +257,42 @@ impl Helm {
     }
 }
 
+/// A command line fit to print: the values of `--password`/`--kube-token`, and of `--set*`
+/// keys that look secret, replaced.
+pub fn redact_args(args: &[String]) -> Vec<String> {
+    const SECRET_FLAGS: &[&str] = &["--password", "--kube-token"];
+    const SET_FLAGS: &[&str] = &["--set", "--set-string", "--set-json", "--set-literal", "--set-file"];
+    let hide_pairs = |v: &str| {
+        v.split(',')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if crate::migrate::report::is_secret_key(k) => format!("{k}=<redacted>"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = Vec::with_capacity(args.len());
+    let mut next: Option<&str> = None;
+    for a in args {
+        let shown = match next.take() {
+            Some(f) if SECRET_FLAGS.contains(&f) => "<redacted>".to_string(),
+            Some(_) => hide_pairs(a),
+            None => match a.split_once('=') {
+                Some((f, _)) if SECRET_FLAGS.contains(&f) => format!("{f}=<redacted>"),
+                Some((f, v)) if SET_FLAGS.contains(&f) => format!("{f}={}", hide_pairs(v)),
+                _ => {
+                    if SECRET_FLAGS.contains(&a.as_str()) || SET_FLAGS.contains(&a.as_str()) {
+                        next = Some(a.as_str());
+                    }
+                    a.clone()
+                }
+            },
+        };
+        out.push(shown);
+    }
+    out
+}
+
 /// From `helm history -o json`: the last `deployed` revision, else the last one.
 fn current_revision_of(history: &str) -> Option<u64> {
     let list: Vec<serde_json::Value> = serde_json::from_str(history).ok()?;
@@ -310,6 +342,36 @@ mod tests {
         assert_eq!(v("v3.17"), None);
         assert_eq!(v("Error: unknown"), None);
         assert_eq!(v("v3.1.2.3"), None);
+    }
+
+    #[test]
+    fn printed_command_lines_hide_secrets() {
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = redact_args(&a(&[
+            "upgrade",
+            "--set",
+            "orchestration.clusterSize=3,global.identity.auth.operate.clientSecret=s3cr3t",
+            "--set-string=db.password=hunter2",
+            "--password",
+            "repo-pw",
+            "--kube-token=tok",
+            "--version",
+            "13.0.0",
+        ]));
+        assert_eq!(
+            shown,
+            a(&[
+                "upgrade",
+                "--set",
+                "orchestration.clusterSize=3,global.identity.auth.operate.clientSecret=<redacted>",
+                "--set-string=db.password=<redacted>",
+                "--password",
+                "<redacted>",
+                "--kube-token=<redacted>",
+                "--version",
+                "13.0.0",
+            ])
+        );
     }
 
     #[test]

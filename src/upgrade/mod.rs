@@ -83,6 +83,12 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
         cmd.find_subcommand_mut("upgrade").expect("upgrade is a subcommand").print_long_help()?;
         return Ok(Exit::Ok);
     }
+    for key in flags.old_set_keys() {
+        eprintln!(
+            "helm-camunda-upgrade: warning: --set {key}: an 8.7 key, passed to Helm as it is (not migrated); \
+             put it in a -f file to have it migrated"
+        );
+    }
     let apply = args.apply || flags.apply;
     if apply && flags.dry_run {
         anyhow::bail!(Usage("--apply and --dry-run contradict each other".into()));
@@ -206,7 +212,8 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     if let Some(o) = &flags.output {
         upgrade.extend(["--output".into(), o.into()]);
     }
-    eprintln!("\nApplying: helm {}", upgrade.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" "));
+    let shown: Vec<String> = upgrade.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    eprintln!("\nApplying: helm {}", crate::helm::redact_args(&shown).join(" "));
     let status = helm.status(&upgrade)?;
     if !status.success() {
         eprintln!("helm-camunda-upgrade: helm upgrade failed; the migrated values are in {}", out.display());
