@@ -98,8 +98,10 @@ impl Item {
 
     pub fn values(mut self, key: &str, old: Option<&Value>, new: Option<&Value>) -> Item {
         let secret = is_secret_key(key);
-        self.old = old.map(|v| if secret { redacted() } else { redact_deep(v) });
-        self.new = new.map(|v| if secret { redacted() } else { redact_deep(v) });
+        // An empty or null value hides nothing; saying so is more useful than `<redacted>`.
+        let hide = |v: &Value| secret && !v.is_null() && v != &Value::String(String::new());
+        self.old = old.map(|v| if hide(v) { redacted() } else { redact_deep(v) });
+        self.new = new.map(|v| if hide(v) { redacted() } else { redact_deep(v) });
         self
     }
 
@@ -122,7 +124,8 @@ pub fn redact_deep(v: &Value) -> Value {
                 m.iter()
                     .map(|(k, v)| {
                         let hide = (is_secret_key(k) || (secret_name && k == "value")) && !v.is_object() && !v.is_array();
-                        (k.clone(), if hide && !v.is_null() { redacted() } else { redact_deep(v) })
+                        let empty = v.is_null() || v == &Value::String(String::new());
+                        (k.clone(), if hide && !empty { redacted() } else { redact_deep(v) })
                     })
                     .collect(),
             )
@@ -153,8 +156,13 @@ pub fn is_secret_key(path: &str) -> bool {
         || last.ends_with("secretkey")
         || last.ends_with("passwordkey")
         || last.ends_with("scope")
+        || last.ends_with("url")
     {
         return false;
+    }
+    // A license key is a secret even though its own name is just `key`.
+    if last == "key" && whole.contains("license") {
+        return true;
     }
     ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license", "fernet", "sql_alchemy_conn"]
         .iter()
@@ -289,5 +297,7 @@ mod tests {
         assert!(!is_secret_key("airflow.fernetKeySecretName"));
         assert!(!is_secret_key("airflow.data.metadataSecretName"));
         assert!(!is_secret_key("airflow.externalDatabase.passwordSecretKey"));
+        assert!(is_secret_key("global.license.key"));
+        assert!(!is_secret_key("global.identity.auth.tokenUrl"));
     }
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark `compat` on a generated ~100 KB Camunda 8.7 values file (the
+# layer's merge, refusals and explanation all have work to do), against `cat`
+# and `yq` (if installed) on the same input in the same run.
+# Usage: scripts/bench-compat.sh [runs]   (default 30; prints medians in ms)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-30}
+cargo build --release --quiet
+bin=target/release/helm-camunda-upgrade
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+python3 - "$work/values.yaml" <<'PY'
+import sys
+out = ["# Generated 8.7 values for the compat benchmark."]
+out += ["global:", "  identity:", "    auth:", "      enabled: true", "      zeebe:", "        clientId: zeebe",
+        "      connectors:", "        existingSecret: creds"]
+out += ["zeebe:", "  enabled: true", "  clusterSize: \"3\"", "  partitionCount: \"6\"", "  pvcSize: 64Gi",
+        "  javaOpts: -Xmx2g -XX:HeapDumpPath=/usr/local/zeebe/data", "  image:", "    tag: 8.7.21",
+        "  resources:", "    requests:", "      cpu: 800m", "      memory: 1200Mi", "  podLabels:"]
+out += [f"    label-{i}: value-{i}  # label {i}" for i in range(800)]
+out += ["zeebeGateway:", "  enabled: true", "  contextPath: /zeebe", "  service:", "    restPort: 8088",
+        "  ingress:", "    grpc:", "      enabled: true", "      host: grpc.example.com",
+        "      tls:", "        enabled: false",
+        "  podAnnotations:"]
+out += [f"    annotation-{i}: \"on\"" for i in range(800)]
+out += ["operate:", "  enabled: true", "  contextPath: /operate", "  podLabels:"]
+out += [f"    op-{i}: x{i}" for i in range(400)]
+for c in range(100):
+    out += [f"extraComponent{c}:", "  enabled: yes", "  settings:"]
+    out += [f"    key{i}: value {i}" for i in range(20)]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+size=$(wc -c < "$work/values.yaml")
+median() { # command...
+  local t=()
+  for _ in $(seq "$runs"); do
+    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+    t+=($(( (e - s) / 1000 )))
+  done
+  printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+echo "input: $size bytes, $(wc -l < "$work/values.yaml") lines; median of $runs runs (wall, ms)"
+printf '%-44s %8s ms\n' "cat" "$(median cat "$work/values.yaml")"
+if command -v yq >/dev/null 2>&1; then
+  printf '%-44s %8s ms\n' "yq . (parse + re-emit)" "$(median yq . "$work/values.yaml")"
+else
+  echo "yq                                            (not installed; apt-get install yq for this baseline)"
+fi
+printf '%-44s %8s ms\n' "helm-camunda-upgrade compat" "$(median "$bin" compat "$work/values.yaml")"
+in=$work/values.yaml
+printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --output json" "$(median "$bin" compat --output json "$in")"
+printf '%-44s %8s ms\n' "helm-camunda-upgrade compat --explain (+migrate)" "$(median "$bin" compat --explain "$in")"
