@@ -473,9 +473,15 @@ fn service_account(x: &Deps, d: &mut Derivations) -> Result<()> {
 /// What the upgrade itself needs, whatever the values.
 pub(super) fn upgrade_steps(x: &Deps, d: &mut Derivations) {
     let r = &x.release;
+    // With --generate-secrets the fernet key comes from our own Secret, which exists on an upgrade too.
+    let fernet = if x.ctx.options.generate_secrets.is_some() {
+        String::new()
+    } else {
+        format!(", and the Secret {r}-fernet-key is created only at install")
+    };
     d.manual(Item::new(ItemKind::Manual, None, Some("helm upgrade".into()), None).reason(format!(
-        "an in-place `helm upgrade` of {r} fails: Deployment {r}-scheduler gets another selector (immutable), and the Secret {r}-fernet-key is \
-         created only at install. Way out: `helm uninstall {r}` (its dags and logs PVCs go with it; the Airflow database stays), \
+        "an in-place `helm upgrade` of {r} fails: Deployment {r}-scheduler gets another selector (immutable){fernet}. \
+         Way out: `helm uninstall {r}` (its dags and logs PVCs go with it; the Airflow database stays), \
          install the new chart with these values, then redeploy the ingestion pipelines from OpenMetadata"
     )));
     d.extra.push(Item::new(ItemKind::Note, None, Some("openmetadata chart".into()), None).reason(format!(
