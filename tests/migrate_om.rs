@@ -62,17 +62,31 @@ fn planted_secrets_never_reach_the_report() {
         assert!(!json.contains(c), "{c} leaked into --report-json:\n{json}");
     }
     // The values themselves carry what the new chart needs (so the test would see a leak).
-    for carried in ["FERNET-canary-7f1c", "ADMINPW-canary-41e0", "DBPW-canary-c3f8", "SQLCONN-canary-88aa", "ENVPW-canary-5a6b"] {
+    for carried in
+        ["FERNET-canary-7f1c", "ADMINPW-canary-41e0", "DBPW-canary-c3f8", "SQLCONN-canary-88aa", "ENVPW-canary-5a6b"]
+    {
         assert!(stdout.contains(carried), "{carried} should be carried into the values:\n{stdout}");
     }
-    assert!(!stdout.contains("BOTPW-canary-93c2") && !stdout.contains("CONNPW-canary-0d17"), "dropped secrets must not be written:\n{stdout}");
+    assert!(
+        !stdout.contains("BOTPW-canary-93c2") && !stdout.contains("CONNPW-canary-0d17"),
+        "dropped secrets must not be written:\n{stdout}"
+    );
 }
 
 #[test]
 fn generated_keys_go_to_a_private_secret_and_stay_stable() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("old.yaml"), OLD_DEPS).unwrap();
-    let args = ["migrate", "old.yaml", "--deps-release", "om-deps", "--generate-secrets", "keys.yaml", "--report-json", "r.json"];
+    let args = [
+        "migrate",
+        "old.yaml",
+        "--deps-release",
+        "om-deps",
+        "--generate-secrets",
+        "keys.yaml",
+        "--report-json",
+        "r.json",
+    ];
     let (stdout, stderr, code) = run_in(d.path(), &args);
     assert_eq!(code, 3, "{stderr}");
     let keys_path = d.path().join("keys.yaml");
@@ -88,7 +102,8 @@ fn generated_keys_go_to_a_private_secret_and_stay_stable() {
     let data = secret["stringData"].as_object().unwrap();
     assert_eq!(data["fernet-key"], "FERNET-canary-7f1c", "the fernet key is carried, not generated");
     assert_eq!(data["webserver-secret-key"], "WEBSERVER-canary-2b9d", "the user's webserver key is carried");
-    let generated: Vec<String> = ["api-secret-key", "jwt-secret"].iter().map(|k| data[*k].as_str().unwrap().to_string()).collect();
+    let generated: Vec<String> =
+        ["api-secret-key", "jwt-secret"].iter().map(|k| data[*k].as_str().unwrap().to_string()).collect();
     for g in &generated {
         assert!(g.len() == 64 && g.chars().all(|c| c.is_ascii_hexdigit()), "{g}");
     }
@@ -101,7 +116,10 @@ fn generated_keys_go_to_a_private_secret_and_stay_stable() {
     for s in generated.iter().map(String::as_str).chain(["FERNET-canary-7f1c", "WEBSERVER-canary-2b9d"]) {
         assert!(!stdout.contains(s) && !stderr.contains(s) && !json.contains(s), "{s} leaked");
     }
-    assert!(!stderr.contains("apiSecretKey, airflow.jwtSecret —"), "no manual step for keys that were generated:\n{stderr}");
+    assert!(
+        !stderr.contains("apiSecretKey, airflow.jwtSecret —"),
+        "no manual step for keys that were generated:\n{stderr}"
+    );
     // A rerun with the same file keeps the keys.
     let (stdout2, _, code2) = run_in(d.path(), &args);
     assert_eq!(code2, 3);
@@ -153,8 +171,16 @@ fn no_users_switches_the_default_user_off() {
 #[test]
 fn the_rule_tables_list_every_rule() {
     for (id, heading, row) in [
-        ("openmetadata-deps-1.11", "| deps <= 1.11.2 key (airflow-helm 8.9.0) | deps >= 1.11.3 key (Apache Airflow 1.18.0) | why |", "| `airflow.dags.persistence.storageClass` | `airflow.dags.persistence.storageClassName` |"),
-        ("openmetadata-1.11", "| old key (openmetadata chart) | chart 1.11.3 key | why |", "| `global.airflow.host` | `openmetadata.config.pipelineServiceClientConfig.apiEndpoint` |"),
+        (
+            "openmetadata-deps-1.11",
+            "| deps <= 1.11.2 key (airflow-helm 8.9.0) | deps >= 1.11.3 key (Apache Airflow 1.18.0) | why |",
+            "| `airflow.dags.persistence.storageClass` | `airflow.dags.persistence.storageClassName` |",
+        ),
+        (
+            "openmetadata-1.11",
+            "| old key (openmetadata chart) | chart 1.11.3 key | why |",
+            "| `global.airflow.host` | `openmetadata.config.pipelineServiceClientConfig.apiEndpoint` |",
+        ),
     ] {
         let out = bin().args(["migrate", "--migration", id, "--list-rules"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));

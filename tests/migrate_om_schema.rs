@@ -13,57 +13,262 @@ use serde_json::Value;
 /// Objects the 1.18.0 schema closes, with the keys it allows (the ones a migration may write).
 const CLOSED: &[(&str, &[&str])] = &[
     ("dags", &["gitSync", "mountPath", "persistence"]),
-    ("dags.persistence", &["accessMode", "annotations", "enabled", "existingClaim", "size", "storageClassName", "subPath"]),
+    (
+        "dags.persistence",
+        &["accessMode", "annotations", "enabled", "existingClaim", "size", "storageClassName", "subPath"],
+    ),
     ("logs", &["emptyDirConfig", "persistence"]),
     ("logs.persistence", &["annotations", "enabled", "existingClaim", "size", "storageClassName"]),
-    ("data", &["brokerUrl", "brokerUrlSecretAnnotations", "brokerUrlSecretName", "metadataConnection", "metadataSecretName",
-               "resultBackendConnection", "resultBackendConnectionSecretAnnotations", "resultBackendSecretName"]),
+    (
+        "data",
+        &[
+            "brokerUrl",
+            "brokerUrlSecretAnnotations",
+            "brokerUrlSecretName",
+            "metadataConnection",
+            "metadataSecretName",
+            "resultBackendConnection",
+            "resultBackendConnectionSecretAnnotations",
+            "resultBackendSecretName",
+        ],
+    ),
     ("data.metadataConnection", &["db", "host", "pass", "port", "protocol", "secretAnnotations", "sslmode", "user"]),
     ("images.airflow", &["digest", "pullPolicy", "repository", "tag"]),
     ("registry", &["connection", "secretName"]),
     ("webserver.defaultUser", &["email", "enabled", "firstName", "lastName", "password", "role", "username"]),
-    ("scheduler", &["affinity", "annotations", "args", "command", "containerLifecycleHooks", "enabled", "env", "extraContainers",
-                    "extraInitContainers", "extraVolumeMounts", "extraVolumes", "hostAliases", "labels", "livenessProbe",
-                    "logGroomerSidecar", "nodeSelector", "podAnnotations", "podDisruptionBudget", "priorityClassName", "replicas",
-                    "resources", "revisionHistoryLimit", "safeToEvict", "securityContext", "securityContexts", "serviceAccount",
-                    "startupProbe", "strategy", "terminationGracePeriodSeconds", "tolerations", "topologySpreadConstraints",
-                    "updateStrategy", "waitForMigrations"]),
-    ("apiServer", &["affinity", "allowPodLogReading", "annotations", "apiServerConfig", "apiServerConfigConfigMapName", "args",
-                    "command", "configMapAnnotations", "containerLifecycleHooks", "defaultUser", "env", "extraContainers",
-                    "extraInitContainers", "extraVolumeMounts", "extraVolumes", "hostAliases", "labels", "livenessProbe",
-                    "networkPolicy", "nodeSelector", "podAnnotations", "podDisruptionBudget", "priorityClassName", "readinessProbe",
-                    "replicas", "resources", "revisionHistoryLimit", "securityContexts", "service", "serviceAccount", "startupProbe",
-                    "strategy", "tolerations", "topologySpreadConstraints", "waitForMigrations"]),
+    (
+        "scheduler",
+        &[
+            "affinity",
+            "annotations",
+            "args",
+            "command",
+            "containerLifecycleHooks",
+            "enabled",
+            "env",
+            "extraContainers",
+            "extraInitContainers",
+            "extraVolumeMounts",
+            "extraVolumes",
+            "hostAliases",
+            "labels",
+            "livenessProbe",
+            "logGroomerSidecar",
+            "nodeSelector",
+            "podAnnotations",
+            "podDisruptionBudget",
+            "priorityClassName",
+            "replicas",
+            "resources",
+            "revisionHistoryLimit",
+            "safeToEvict",
+            "securityContext",
+            "securityContexts",
+            "serviceAccount",
+            "startupProbe",
+            "strategy",
+            "terminationGracePeriodSeconds",
+            "tolerations",
+            "topologySpreadConstraints",
+            "updateStrategy",
+            "waitForMigrations",
+        ],
+    ),
+    (
+        "apiServer",
+        &[
+            "affinity",
+            "allowPodLogReading",
+            "annotations",
+            "apiServerConfig",
+            "apiServerConfigConfigMapName",
+            "args",
+            "command",
+            "configMapAnnotations",
+            "containerLifecycleHooks",
+            "defaultUser",
+            "env",
+            "extraContainers",
+            "extraInitContainers",
+            "extraVolumeMounts",
+            "extraVolumes",
+            "hostAliases",
+            "labels",
+            "livenessProbe",
+            "networkPolicy",
+            "nodeSelector",
+            "podAnnotations",
+            "podDisruptionBudget",
+            "priorityClassName",
+            "readinessProbe",
+            "replicas",
+            "resources",
+            "revisionHistoryLimit",
+            "securityContexts",
+            "service",
+            "serviceAccount",
+            "startupProbe",
+            "strategy",
+            "tolerations",
+            "topologySpreadConstraints",
+            "waitForMigrations",
+        ],
+    ),
     ("apiServer.service", &["annotations", "loadBalancerIP", "loadBalancerSourceRanges", "ports", "type"]),
-    ("apiServer.readinessProbe", &["failureThreshold", "initialDelaySeconds", "periodSeconds", "scheme", "timeoutSeconds"]),
-    ("apiServer.livenessProbe", &["failureThreshold", "initialDelaySeconds", "periodSeconds", "scheme", "timeoutSeconds"]),
+    (
+        "apiServer.readinessProbe",
+        &["failureThreshold", "initialDelaySeconds", "periodSeconds", "scheme", "timeoutSeconds"],
+    ),
+    (
+        "apiServer.livenessProbe",
+        &["failureThreshold", "initialDelaySeconds", "periodSeconds", "scheme", "timeoutSeconds"],
+    ),
     ("apiServer.podDisruptionBudget", &["config", "enabled"]),
     ("apiServer.podDisruptionBudget.config", &["maxUnavailable", "minAvailable"]),
     ("scheduler.podDisruptionBudget", &["config", "enabled"]),
     ("scheduler.podDisruptionBudget.config", &["maxUnavailable", "minAvailable"]),
-    ("scheduler.livenessProbe", &["command", "failureThreshold", "initialDelaySeconds", "periodSeconds", "timeoutSeconds"]),
-    ("scheduler.logGroomerSidecar", &["args", "command", "containerLifecycleHooks", "enabled", "env", "frequencyMinutes",
-                                      "resources", "retentionDays", "securityContexts"]),
-    ("workers", &["affinity", "annotations", "args", "command", "containerLifecycleHooks", "env", "extraContainers",
-                  "extraInitContainers", "extraPorts", "extraVolumeMounts", "extraVolumes", "hostAliases", "hpa", "keda",
-                  "kerberosInitContainer", "kerberosSidecar", "labels", "livenessProbe", "logGroomerSidecar", "nodeSelector",
-                  "persistence", "podAnnotations", "podManagementPolicy", "priorityClassName", "replicas", "resources",
-                  "revisionHistoryLimit", "runtimeClassName", "safeToEvict", "securityContext", "securityContexts", "serviceAccount",
-                  "strategy", "terminationGracePeriodSeconds", "tolerations", "topologySpreadConstraints", "updateStrategy",
-                  "volumeClaimTemplates", "waitForMigrations"]),
-    ("triggerer", &["affinity", "annotations", "args", "command", "containerLifecycleHooks", "enabled", "env", "extraContainers",
-                    "extraInitContainers", "extraVolumeMounts", "extraVolumes", "hostAliases", "keda", "labels", "livenessProbe",
-                    "logGroomerSidecar", "nodeSelector", "persistence", "podAnnotations", "priorityClassName", "replicas", "resources",
-                    "revisionHistoryLimit", "safeToEvict", "securityContext", "securityContexts", "serviceAccount", "strategy",
-                    "terminationGracePeriodSeconds", "tolerations", "topologySpreadConstraints", "updateStrategy", "waitForMigrations"]),
-    ("migrateDatabaseJob", &["affinity", "annotations", "applyCustomEnv", "args", "command", "containerLifecycleHooks", "enabled",
-                             "env", "extraContainers", "extraInitContainers", "extraVolumeMounts", "extraVolumes", "jobAnnotations",
-                             "labels", "nodeSelector", "priorityClassName", "resources", "securityContext", "securityContexts",
-                             "serviceAccount", "tolerations", "topologySpreadConstraints", "ttlSecondsAfterFinished", "useHelmHooks"]),
+    (
+        "scheduler.livenessProbe",
+        &["command", "failureThreshold", "initialDelaySeconds", "periodSeconds", "timeoutSeconds"],
+    ),
+    (
+        "scheduler.logGroomerSidecar",
+        &[
+            "args",
+            "command",
+            "containerLifecycleHooks",
+            "enabled",
+            "env",
+            "frequencyMinutes",
+            "resources",
+            "retentionDays",
+            "securityContexts",
+        ],
+    ),
+    (
+        "workers",
+        &[
+            "affinity",
+            "annotations",
+            "args",
+            "command",
+            "containerLifecycleHooks",
+            "env",
+            "extraContainers",
+            "extraInitContainers",
+            "extraPorts",
+            "extraVolumeMounts",
+            "extraVolumes",
+            "hostAliases",
+            "hpa",
+            "keda",
+            "kerberosInitContainer",
+            "kerberosSidecar",
+            "labels",
+            "livenessProbe",
+            "logGroomerSidecar",
+            "nodeSelector",
+            "persistence",
+            "podAnnotations",
+            "podManagementPolicy",
+            "priorityClassName",
+            "replicas",
+            "resources",
+            "revisionHistoryLimit",
+            "runtimeClassName",
+            "safeToEvict",
+            "securityContext",
+            "securityContexts",
+            "serviceAccount",
+            "strategy",
+            "terminationGracePeriodSeconds",
+            "tolerations",
+            "topologySpreadConstraints",
+            "updateStrategy",
+            "volumeClaimTemplates",
+            "waitForMigrations",
+        ],
+    ),
+    (
+        "triggerer",
+        &[
+            "affinity",
+            "annotations",
+            "args",
+            "command",
+            "containerLifecycleHooks",
+            "enabled",
+            "env",
+            "extraContainers",
+            "extraInitContainers",
+            "extraVolumeMounts",
+            "extraVolumes",
+            "hostAliases",
+            "keda",
+            "labels",
+            "livenessProbe",
+            "logGroomerSidecar",
+            "nodeSelector",
+            "persistence",
+            "podAnnotations",
+            "priorityClassName",
+            "replicas",
+            "resources",
+            "revisionHistoryLimit",
+            "safeToEvict",
+            "securityContext",
+            "securityContexts",
+            "serviceAccount",
+            "strategy",
+            "terminationGracePeriodSeconds",
+            "tolerations",
+            "topologySpreadConstraints",
+            "updateStrategy",
+            "waitForMigrations",
+        ],
+    ),
+    (
+        "migrateDatabaseJob",
+        &[
+            "affinity",
+            "annotations",
+            "applyCustomEnv",
+            "args",
+            "command",
+            "containerLifecycleHooks",
+            "enabled",
+            "env",
+            "extraContainers",
+            "extraInitContainers",
+            "extraVolumeMounts",
+            "extraVolumes",
+            "jobAnnotations",
+            "labels",
+            "nodeSelector",
+            "priorityClassName",
+            "resources",
+            "securityContext",
+            "securityContexts",
+            "serviceAccount",
+            "tolerations",
+            "topologySpreadConstraints",
+            "ttlSecondsAfterFinished",
+            "useHelmHooks",
+        ],
+    ),
 ];
 
 /// Keys of the community chart the Apache chart ignores silently: they must not survive.
-const IGNORED_OLD: [&str; 8] = ["airflow", "web", "externalDatabase", "externalRedis", "serviceAccount", "extraManifests", "serviceMonitor", "prometheusRule"];
+const IGNORED_OLD: [&str; 8] = [
+    "airflow",
+    "web",
+    "externalDatabase",
+    "externalRedis",
+    "serviceAccount",
+    "extraManifests",
+    "serviceMonitor",
+    "prometheusRule",
+];
 
 /// The executors the schema's pattern accepts (also as comma lists).
 const EXECUTORS: [&str; 8] = [
@@ -84,7 +289,9 @@ fn at<'v>(v: &'v Value, dotted: &str) -> Option<&'v Value> {
 /// Helm drops user nulls before it validates (they delete chart defaults).
 fn strip_nulls(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), strip_nulls(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), strip_nulls(v))).collect())
+        }
         Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
         other => other.clone(),
     }
@@ -107,7 +314,9 @@ fn violations(airflow: &Value) -> Vec<String> {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let ok = item.as_object().is_some_and(|m| {
-                        m.len() == 2 && m.get("name").is_some_and(Value::is_string) && m.get("value").is_some_and(Value::is_string)
+                        m.len() == 2
+                            && m.get("name").is_some_and(Value::is_string)
+                            && m.get("value").is_some_and(Value::is_string)
                     });
                     if !ok {
                         out.push(format!("env[{i}] must be exactly {{name, value}}, both strings: {item}"));
@@ -119,14 +328,25 @@ fn violations(airflow: &Value) -> Vec<String> {
     if let Some(secret) = at(v, "secret") {
         for (i, item) in secret.as_array().into_iter().flatten().enumerate() {
             let ok = item.as_object().is_some_and(|m| {
-                m.contains_key("envName") && m.contains_key("secretName") && m.keys().all(|k| ["envName", "secretName", "secretKey"].contains(&k.as_str()))
+                m.contains_key("envName")
+                    && m.contains_key("secretName")
+                    && m.keys().all(|k| ["envName", "secretName", "secretKey"].contains(&k.as_str()))
             });
             if !ok {
                 out.push(format!("secret[{i}] must be {{envName, secretName, secretKey}}: {item}"));
             }
         }
     }
-    for key in ["extraEnv", "extraEnvFrom", "podTemplate", "airflowLocalSettings", "fernetKey", "webserverSecretKey", "apiSecretKey", "jwtSecret"] {
+    for key in [
+        "extraEnv",
+        "extraEnvFrom",
+        "podTemplate",
+        "airflowLocalSettings",
+        "fernetKey",
+        "webserverSecretKey",
+        "apiSecretKey",
+        "jwtSecret",
+    ] {
         if let Some(x) = at(v, key) {
             if !x.is_string() {
                 out.push(format!("{key} must be a string or null, is {x}"));
@@ -139,7 +359,13 @@ fn violations(airflow: &Value) -> Vec<String> {
             out.push(format!("executor {e} does not match the schema's pattern"));
         }
     }
-    for key in ["uid", "gid", "data.metadataConnection.port", "scheduler.logGroomerSidecar.retentionDays", "scheduler.logGroomerSidecar.frequencyMinutes"] {
+    for key in [
+        "uid",
+        "gid",
+        "data.metadataConnection.port",
+        "scheduler.logGroomerSidecar.retentionDays",
+        "scheduler.logGroomerSidecar.frequencyMinutes",
+    ] {
         if let Some(x) = at(v, key) {
             if !x.is_i64() && !x.is_u64() {
                 out.push(format!("{key} must be an integer, is {x}"));
@@ -152,7 +378,9 @@ fn violations(airflow: &Value) -> Vec<String> {
         }
     }
     for (i, port) in at(v, "apiServer.service.ports").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let ok = port.as_object().is_some_and(|m| m.keys().all(|k| ["name", "port", "targetPort", "nodePort", "protocol"].contains(&k.as_str())));
+        let ok = port.as_object().is_some_and(|m| {
+            m.keys().all(|k| ["name", "port", "targetPort", "nodePort", "protocol"].contains(&k.as_str()))
+        });
         if !ok {
             out.push(format!("apiServer.service.ports[{i}] has keys the schema does not allow: {port}"));
         }
@@ -180,9 +408,12 @@ fn losses(airflow: &Value) -> Vec<String> {
             out.push("a written env list lost deps 1.11.3's FAB pin".into());
         }
     }
-    let pvc = at(airflow, "dags.persistence.enabled") != Some(&Value::Bool(false)) && at(airflow, "dags.persistence.existingClaim").is_none();
+    let pvc = at(airflow, "dags.persistence.enabled") != Some(&Value::Bool(false))
+        && at(airflow, "dags.persistence.existingClaim").is_none();
     if pvc && at(airflow, "dags.persistence.accessMode").is_none() {
-        out.push("dags.persistence.accessMode not kept: 1.18.0 would ask ReadWriteOnce for the existing RWX claim".into());
+        out.push(
+            "dags.persistence.accessMode not kept: 1.18.0 would ask ReadWriteOnce for the existing RWX claim".into(),
+        );
     }
     out
 }
@@ -210,9 +441,11 @@ fn installable_deps_outputs_obey_the_1_18_schema_rules() {
         if dir.join("expected").is_dir() {
             outputs.clear();
             // Per-file outputs: checked as Helm merges them.
-            let mut files: Vec<_> = std::fs::read_dir(dir.join("expected")).unwrap().map(|e| e.unwrap().path()).collect();
+            let mut files: Vec<_> =
+                std::fs::read_dir(dir.join("expected")).unwrap().map(|e| e.unwrap().path()).collect();
             files.sort();
-            let docs: Vec<Value> = files.iter().map(|f| airflow_of("x", &std::fs::read_to_string(f).unwrap())).collect();
+            let docs: Vec<Value> =
+                files.iter().map(|f| airflow_of("x", &std::fs::read_to_string(f).unwrap())).collect();
             let mut all = Value::Object(Default::default());
             for d in docs {
                 helm_camunda_upgrade::yaml::value::merge_user_values(&mut all, &serde_json::json!({"airflow": d}));
@@ -244,8 +477,9 @@ fn installable_deps_outputs_obey_the_1_18_schema_rules() {
 fn the_rules_reject_old_and_doc_style_values() {
     let old = airflow_of(
         "old.yaml",
-        "airflow:\n  workers: {enabled: false}\n  scheduler: {logCleanup: {enabled: false}}\n  dags: {persistence: {storageClass: ''}}\n  \
-         logs: {persistence: {storageClass: '', accessMode: ReadWriteMany, cleanup: {enabled: false}}}\n  web: {replicas: 1}\n",
+        "airflow:\n  workers: {enabled: false}\n  scheduler: {logCleanup: {enabled: false}}\n  dags: {persistence: \
+         {storageClass: ''}}\n  logs: {persistence: {storageClass: '', accessMode: ReadWriteMany, cleanup: {enabled: \
+         false}}}\n  web: {replicas: 1}\n",
     );
     let got = violations(&old).join("\n");
     for want in [
@@ -261,10 +495,16 @@ fn the_rules_reject_old_and_doc_style_values() {
     }
     let docs = airflow_of(
         "docs.yaml",
-        "airflow:\n  data: {metadataConnection: {password: x}}\n  extraEnv: [{name: A, value: b}]\n  env: [{name: N, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n  executor: SequentialExecutor\n",
+        "airflow:\n  data: {metadataConnection: {password: x}}\n  extraEnv: [{name: A, value: b}]\n  env: [{name: N, \
+         valueFrom: {secretKeyRef: {name: s, key: k}}}]\n  executor: SequentialExecutor\n",
     );
     let got = violations(&docs).join("\n");
-    for want in ["metadataConnection: additional property password", "extraEnv must be a string", "env[0] must be exactly", "executor \"SequentialExecutor\""] {
+    for want in [
+        "metadataConnection: additional property password",
+        "extraEnv must be a string",
+        "env[0] must be exactly",
+        "executor \"SequentialExecutor\"",
+    ] {
         assert!(got.contains(want), "missing {want:?} in:\n{got}");
     }
     assert_eq!(losses(&airflow_of("x", "airflow:\n  env: [{name: A, value: b}]\n")).len(), 3);

@@ -13,8 +13,14 @@ mod tests {
     /// A rule shadowed by an earlier one is a bug in the table.
     fn assert_reachable(rules: &[Rule]) {
         for (i, rule) in rules.iter().enumerate() {
-            let probe: Vec<String> = rule.from.split('.').map(|s| if s == "*" || s == "**" { "x".to_string() } else { s.to_string() }).collect();
-            let first = rules.iter().position(|r| r.from.ends_with("**") == rule.from.ends_with("**") && matches(r.from, &probe).is_some());
+            let probe: Vec<String> = rule
+                .from
+                .split('.')
+                .map(|s| if s == "*" || s == "**" { "x".to_string() } else { s.to_string() })
+                .collect();
+            let first = rules
+                .iter()
+                .position(|r| r.from.ends_with("**") == rule.from.ends_with("**") && matches(r.from, &probe).is_some());
             assert_eq!(first, Some(i), "rule {} is shadowed", rule.from);
         }
     }
@@ -36,7 +42,8 @@ mod tests {
             assert_eq!(hits, vec![want], "{v}");
         }
         let camunda = json!({"zeebe": {"clusterSize": 3}, "global": {"identity": {"auth": {"enabled": true}}}});
-        let hits: Vec<&str> = crate::migrate::MIGRATIONS.iter().filter(|m| (m.detect)(&camunda)).map(|m| m.id).collect();
+        let hits: Vec<&str> =
+            crate::migrate::MIGRATIONS.iter().filter(|m| (m.detect)(&camunda)).map(|m| m.id).collect();
         assert_eq!(hits, vec!["camunda-8.7-to-8.8"]);
     }
 }

@@ -21,27 +21,54 @@ const fn r(from: &'static str, action: Action, why: &'static str) -> Rule {
 }
 
 const PSC: &str = "openmetadata.config.pipelineServiceClientConfig";
-const MOVED_1_1: &str = "chart 1.1.0 moved the OpenMetadata global.* keys to openmetadata.config.* (1.1+ ignores global silently)";
+const MOVED_1_1: &str =
+    "chart 1.1.0 moved the OpenMetadata global.* keys to openmetadata.config.* (1.1+ ignores global silently)";
 const AIRFLOW_0: &str = "0.0.x's global.airflow is pipelineServiceClientConfig since chart 1.0.0";
-const REWRITE: &str = "<release>-web becomes <release>-api-server (deps 1.11.3 renamed the Airflow Service); scheme and port are kept";
-const NO_KEY: &str = "no such key in chart 1.11 (its schema rejects it under openmetadata.config): configure it in the OpenMetadata server (UI settings, or env through extraEnvs)";
+const REWRITE: &str =
+    "<release>-web becomes <release>-api-server (deps 1.11.3 renamed the Airflow Service); scheme and port are kept";
+const NO_KEY: &str = "no such key in chart 1.11 (its schema rejects it under openmetadata.config): configure it in the \
+                      OpenMetadata server (UI settings, or env through extraEnvs)";
 
 /// The openmetadata chart rules, most specific first.
 pub static RULES: &[Rule] = &[
     r("global.airflow.enabled", Move("openmetadata.config.pipelineServiceClientConfig.enabled"), AIRFLOW_0),
     r("global.airflow.host", Special(Derived("openmetadata.config.pipelineServiceClientConfig.apiEndpoint")), REWRITE),
-    r("global.airflow.openmetadata.serverHostApiUrl", Move("openmetadata.config.pipelineServiceClientConfig.metadataApiEndpoint"), AIRFLOW_0),
+    r(
+        "global.airflow.openmetadata.serverHostApiUrl",
+        Move("openmetadata.config.pipelineServiceClientConfig.metadataApiEndpoint"),
+        AIRFLOW_0,
+    ),
     r("global.airflow.verifySsl", Move("openmetadata.config.pipelineServiceClientConfig.verifySsl"), AIRFLOW_0),
-    r("global.airflow.sslCertificatePath", Move("openmetadata.config.pipelineServiceClientConfig.sslCertificatePath"), AIRFLOW_0),
+    r(
+        "global.airflow.sslCertificatePath",
+        Move("openmetadata.config.pipelineServiceClientConfig.sslCertificatePath"),
+        AIRFLOW_0,
+    ),
     r("global.airflow.auth.username", Move("openmetadata.config.pipelineServiceClientConfig.auth.username"), AIRFLOW_0),
-    r("global.airflow.auth.password.**", Move("openmetadata.config.pipelineServiceClientConfig.auth.password.**"), AIRFLOW_0),
+    r(
+        "global.airflow.auth.password.**",
+        Move("openmetadata.config.pipelineServiceClientConfig.auth.password.**"),
+        AIRFLOW_0,
+    ),
     r("global.airflow.**", Manual, "no equivalent in pipelineServiceClientConfig (a closed object in chart 1.11)"),
-    r("global.pipelineServiceClientConfig.apiEndpoint", Special(Derived("openmetadata.config.pipelineServiceClientConfig.apiEndpoint")), REWRITE),
+    r(
+        "global.pipelineServiceClientConfig.apiEndpoint",
+        Special(Derived("openmetadata.config.pipelineServiceClientConfig.apiEndpoint")),
+        REWRITE,
+    ),
     r("global.pipelineServiceClientConfig.maskPasswordsApi", Manual, NO_KEY),
     r("global.pipelineServiceClientConfig.**", Move("openmetadata.config.pipelineServiceClientConfig.**"), MOVED_1_1),
-    r("global.openmetadata.host", Special(Derived("dropped")), "in 1.11 this is the address the server binds to (0.0.0.0 by default), no longer its Service name"),
+    r(
+        "global.openmetadata.host",
+        Special(Derived("dropped")),
+        "in 1.11 this is the address the server binds to (0.0.0.0 by default), no longer its Service name",
+    ),
     r("global.openmetadata.uri", Manual, NO_KEY),
-    r("global.database.dbUseSSL", Special(Derived("openmetadata.config.database.dbParams")), "useSSL is part of dbParams in chart 1.11 (its default has useSSL=false)"),
+    r(
+        "global.database.dbUseSSL",
+        Special(Derived("openmetadata.config.database.dbParams")),
+        "useSSL is part of dbParams in chart 1.11 (its default has useSSL=false)",
+    ),
     r("global.maskPasswordsApi", Manual, NO_KEY),
     r("global.basicLogin", Manual, NO_KEY),
     r("global.smtpConfig", Manual, NO_KEY),
@@ -60,8 +87,17 @@ pub static RULES: &[Rule] = &[
     r("global.upgradeMigrationConfigs.**", Move("openmetadata.config.upgradeMigrationConfigs.**"), MOVED_1_1),
     r("global.deployPipelinesConfig.**", Move("openmetadata.config.deployPipelinesConfig.**"), MOVED_1_1),
     r("global.reindexConfig.**", Move("openmetadata.config.reindexConfig.**"), MOVED_1_1),
-    r("openmetadata.config.pipelineServiceClientConfig.apiEndpoint", Special(Derived("openmetadata.config.pipelineServiceClientConfig.apiEndpoint")), REWRITE),
-    r("openmetadata.config.airflow", Manual, "rejected by chart 1.11's closed openmetadata.config (issue #225): its settings belong in pipelineServiceClientConfig"),
+    r(
+        "openmetadata.config.pipelineServiceClientConfig.apiEndpoint",
+        Special(Derived("openmetadata.config.pipelineServiceClientConfig.apiEndpoint")),
+        REWRITE,
+    ),
+    r(
+        "openmetadata.config.airflow",
+        Manual,
+        "rejected by chart 1.11's closed openmetadata.config (issue #225): its settings belong in \
+         pipelineServiceClientConfig",
+    ),
 ];
 
 pub static SHAPES: &[(&str, Shape)] = &[
@@ -75,7 +111,9 @@ pub static SHAPES: &[(&str, Shape)] = &[
 /// Does the merged input look like openmetadata chart values?
 pub fn detect(v: &Value) -> bool {
     v.get("openmetadata").is_some_and(Value::is_object)
-        || ["airflow", "pipelineServiceClientConfig"].iter().any(|k| v.get("global").and_then(|g| g.get(k)).is_some_and(Value::is_object))
+        || ["airflow", "pipelineServiceClientConfig"]
+            .iter()
+            .any(|k| v.get("global").and_then(|g| g.get(k)).is_some_and(Value::is_object))
 }
 
 /// Old defaults that must not move (they mean something else in 1.11).
@@ -92,20 +130,40 @@ pub(crate) fn derive(sources: &Sources, options: &Options) -> Result<Derivations
     let ctx = Ctx { sources, merged: &sources.merged, options };
     let mut d = Derivations::default();
     if options.generate_secrets.is_some() {
-        anyhow::bail!(crate::error::Usage("--generate-secrets applies to the openmetadata-deps-1.11 migration only".into()));
+        anyhow::bail!(crate::error::Usage(
+            "--generate-secrets applies to the openmetadata-deps-1.11 migration only".into()
+        ));
     }
     quiet(&ctx, &mut d);
     if ctx.get("global.openmetadata.uri") == Some(&json!("http://openmetadata:8585")) {
-        drop_key(&ctx, &mut d, "global.openmetadata.uri", "the 1.0.x default, and no such key in chart 1.11: nothing to carry over");
+        drop_key(
+            &ctx,
+            &mut d,
+            "global.openmetadata.uri",
+            "the 1.0.x default, and no such key in chart 1.11: nothing to carry over",
+        );
     }
     for (path, default) in OLD_DEFAULTS {
         match ctx.get(path) {
-            Some(Value::String(s)) if s == default => drop_key(&ctx, &mut d, path, "the old default (the Service name); in 1.11 this is the bind address, 0.0.0.0 by default"),
+            Some(Value::String(s)) if s == default => drop_key(
+                &ctx,
+                &mut d,
+                path,
+                "the old default (the Service name); in 1.11 this is the bind address, 0.0.0.0 by default",
+            ),
             Some(v) => {
                 let p = ctx.path(path);
-                let item = Item::new(ItemKind::Manual, Some(path.to_string()), Some("openmetadata.config.openmetadata.host".into()), ctx.loc(&p))
-                    .values(path, Some(v), None)
-                    .reason("in chart 1.11 this is the address the server binds to (0.0.0.0 by default), not its Service name: set it only if that is what you meant");
+                let item = Item::new(
+                    ItemKind::Manual,
+                    Some(path.to_string()),
+                    Some("openmetadata.config.openmetadata.host".into()),
+                    ctx.loc(&p),
+                )
+                .values(path, Some(v), None)
+                .reason(
+                    "in chart 1.11 this is the address the server binds to (0.0.0.0 by default), not its Service name: \
+                     set it only if that is what you meant",
+                );
                 d.consume(&p, item);
             }
             None => {}
@@ -114,11 +172,21 @@ pub(crate) fn derive(sources: &Sources, options: &Options) -> Result<Derivations
     match ctx.get("global.database.dbUseSSL") {
         Some(v) if v == &json!(true) || v == &json!("true") => {
             let p = ctx.path("global.database.dbUseSSL");
-            let item = Item::new(ItemKind::Manual, Some(dotted(&p)), Some("openmetadata.config.database.dbParams".into()), ctx.loc(&p))
-                .reason("set useSSL=true in openmetadata.config.database.dbParams (chart 1.11's default dbParams has useSSL=false)");
+            let item = Item::new(
+                ItemKind::Manual,
+                Some(dotted(&p)),
+                Some("openmetadata.config.database.dbParams".into()),
+                ctx.loc(&p),
+            )
+            .reason(
+                "set useSSL=true in openmetadata.config.database.dbParams (chart 1.11's default dbParams has \
+                 useSSL=false)",
+            );
             d.consume(&p, item);
         }
-        Some(_) => drop_key(&ctx, &mut d, "global.database.dbUseSSL", "useSSL=false is in chart 1.11's default dbParams"),
+        Some(_) => {
+            drop_key(&ctx, &mut d, "global.database.dbUseSSL", "useSSL=false is in chart 1.11's default dbParams")
+        }
         None => {}
     }
     endpoint(&ctx, &mut d, options.deps_release.as_deref());
@@ -127,7 +195,9 @@ pub(crate) fn derive(sources: &Sources, options: &Options) -> Result<Derivations
 
 fn drop_key(ctx: &Ctx, d: &mut Derivations, dotted_path: &str, reason: &str) {
     let p = ctx.path(dotted_path);
-    let item = Item::new(ItemKind::Dropped, Some(dotted_path.to_string()), None, ctx.loc(&p)).values(dotted_path, ctx.get(dotted_path), None).reason(reason);
+    let item = Item::new(ItemKind::Dropped, Some(dotted_path.to_string()), None, ctx.loc(&p))
+        .values(dotted_path, ctx.get(dotted_path), None)
+        .reason(reason);
     d.consume(&p, item);
 }
 
@@ -164,10 +234,14 @@ pub(crate) fn rewrite(url: &str, release: Option<&str>) -> Result<String, String
     match release {
         Some(r) if label == format!("{r}-web") => Ok(build(format!("{r}-api-server"))),
         Some(r) if label == format!("{r}-api-server") => Ok(url.to_string()),
-        Some(r) if label.ends_with("-web") => Err(format!("points at {label}, not at the release {r} given with --deps-release: check which one is meant")),
+        Some(r) if label.ends_with("-web") => Err(format!(
+            "points at {label}, not at the release {r} given with --deps-release: check which one is meant"
+        )),
         None if label.ends_with("-web") => Ok(build(format!("{}-api-server", label.trim_end_matches("-web")))),
         _ if label.ends_with("-api-server") => Ok(url.to_string()),
-        _ => Err(format!("{host} is not a dependencies chart Service name: make sure it reaches the Airflow 3 api-server")),
+        _ => Err(format!(
+            "{host} is not a dependencies chart Service name: make sure it reaches the Airflow 3 api-server"
+        )),
     }
 }
 
@@ -177,11 +251,16 @@ fn endpoint(ctx: &Ctx, d: &mut Derivations, release: Option<&str>) {
     let Some(&(winner, value)) = present.first() else {
         match release {
             Some(r) if r != DEFAULT_RELEASE => {
-                d.add(ctx, &dotted(&to), json!(format!("http://{r}-api-server:8080")), "the chart's default endpoint names the release openmetadata-dependencies");
+                d.add(
+                    ctx,
+                    &dotted(&to),
+                    json!(format!("http://{r}-api-server:8080")),
+                    "the chart's default endpoint names the release openmetadata-dependencies",
+                );
             }
             _ => d.extra.push(Item::new(ItemKind::Note, None, Some(dotted(&to)), None).reason(format!(
-                "the chart 1.11.3 default endpoint http://{DEFAULT_RELEASE}-api-server:8080 applies (it assumes the dependencies release is named {DEFAULT_RELEASE}; \
-                 give --deps-release otherwise)"
+                "the chart 1.11.3 default endpoint http://{DEFAULT_RELEASE}-api-server:8080 applies (it assumes the \
+                 dependencies release is named {DEFAULT_RELEASE}; give --deps-release otherwise)"
             ))),
         }
         return;
@@ -190,12 +269,20 @@ fn endpoint(ctx: &Ctx, d: &mut Derivations, release: Option<&str>) {
         let p = ctx.path(path);
         let same = v == value;
         let kind = if same { ItemKind::Dropped } else { ItemKind::Manual };
-        let reason = if same { format!("{winner} is set to the same value") } else { format!("{winner} is set too, to another value; that one is kept: check which you meant") };
-        d.consume(&p, Item::new(kind, Some(path.to_string()), None, ctx.loc(&p)).values(path, Some(v), None).reason(reason));
+        let reason = if same {
+            format!("{winner} is set to the same value")
+        } else {
+            format!("{winner} is set too, to another value; that one is kept: check which you meant")
+        };
+        d.consume(
+            &p,
+            Item::new(kind, Some(path.to_string()), None, ctx.loc(&p)).values(path, Some(v), None).reason(reason),
+        );
     }
     let p = ctx.path(winner);
     let Some(url) = value.as_str() else {
-        let item = Item::new(ItemKind::Manual, Some(winner.to_string()), Some(dotted(&to)), ctx.loc(&p)).reason("not a URL string: set the api-server endpoint");
+        let item = Item::new(ItemKind::Manual, Some(winner.to_string()), Some(dotted(&to)), ctx.loc(&p))
+            .reason("not a URL string: set the api-server endpoint");
         d.consume(&p, item);
         return;
     };
@@ -204,7 +291,11 @@ fn endpoint(ctx: &Ctx, d: &mut Derivations, release: Option<&str>) {
         Ok(new) => {
             let kind = if new == url { ItemKind::Moved } else { ItemKind::Changed };
             let mut item = Item::new(kind, Some(winner.to_string()), Some(dotted(&to)), ctx.loc(&p));
-            item = if new != url { item.values(winner, Some(value), Some(&json!(new))).reason(REWRITE) } else { item.reason("already the api-server Service") };
+            item = if new != url {
+                item.values(winner, Some(value), Some(&json!(new))).reason(REWRITE)
+            } else {
+                item.reason("already the api-server Service")
+            };
             // In place (keeping its line and comments) when it already is the 1.11 key.
             if p == to {
                 d.items.insert(p.clone(), item);
@@ -217,7 +308,8 @@ fn endpoint(ctx: &Ctx, d: &mut Derivations, release: Option<&str>) {
             if p != to {
                 d.move_to(&p, &to);
             }
-            let mut item = Item::new(ItemKind::Manual, Some(winner.to_string()), Some(dotted(&to)), ctx.loc(&p)).reason(why);
+            let mut item =
+                Item::new(ItemKind::Manual, Some(winner.to_string()), Some(dotted(&to)), ctx.loc(&p)).reason(why);
             if p != to {
                 item = item.values(winner, Some(value), None);
             }
@@ -232,12 +324,18 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        assert_eq!(rewrite("http://openmetadata-dependencies-web:8080", None).unwrap(), "http://openmetadata-dependencies-api-server:8080");
+        assert_eq!(
+            rewrite("http://openmetadata-dependencies-web:8080", None).unwrap(),
+            "http://openmetadata-dependencies-api-server:8080"
+        );
         assert_eq!(
             rewrite("http://om-deps-web.data.svc.cluster.local:8080/x", Some("om-deps")).unwrap(),
             "http://om-deps-api-server.data.svc.cluster.local:8080/x"
         );
-        assert_eq!(rewrite("http://om-deps-api-server:8080", Some("om-deps")).unwrap(), "http://om-deps-api-server:8080");
+        assert_eq!(
+            rewrite("http://om-deps-api-server:8080", Some("om-deps")).unwrap(),
+            "http://om-deps-api-server:8080"
+        );
         assert!(rewrite("http://other-web:8080", Some("om-deps")).is_err());
         assert!(rewrite("https://airflow.example.com", None).is_err());
     }

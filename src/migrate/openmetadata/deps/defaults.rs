@@ -37,24 +37,42 @@ pub static OLD: LazyLock<Value> = LazyLock::new(|| {
         },
         "web": {
             "service": {"type": "ClusterIP", "externalPort": 8080, "sessionAffinity": "None"},
-            "extraVolumes": [{"name": "pod-template", "configMap": {"name": "openmetadata-pod-template", "defaultMode": 420}}],
+            "extraVolumes": [
+                {"name": "pod-template", "configMap": {"name": "openmetadata-pod-template", "defaultMode": 420}}
+            ],
             "extraVolumeMounts": [{"name": "pod-template", "readOnly": true, "subPath": "pod_template.yaml",
                                    "mountPath": "/opt/airflow/pod_templates/pod_template.yaml"}],
         },
-        "scheduler": {"numRuns": -1, "logCleanup": {"enabled": false, "retentionMinutes": 21600, "intervalSeconds": 900}},
-        "workers": {"enabled": false, "logCleanup": {"enabled": true, "retentionMinutes": 21600, "intervalSeconds": 900}},
+        "scheduler": {
+            "numRuns": -1,
+            "logCleanup": {"enabled": false, "retentionMinutes": 21600, "intervalSeconds": 900},
+        },
+        "workers": {
+            "enabled": false,
+            "logCleanup": {"enabled": true, "retentionMinutes": 21600, "intervalSeconds": 900},
+        },
         "flower": {"enabled": false},
         "redis": {"enabled": false},
         "postgresql": {"enabled": false},
         "pgbouncer": {"enabled": true},
-        "externalDatabase": {"type": "mysql", "host": "mysql", "port": 3306, "database": "airflow_db", "user": "airflow_user",
-                             "passwordSecret": "airflow-mysql-secrets", "passwordSecretKey": "airflow-mysql-password",
-                             "password": "", "userSecret": "", "properties": ""},
+        "externalDatabase": {
+            "type": "mysql", "host": "mysql", "port": 3306, "database": "airflow_db", "user": "airflow_user",
+            "passwordSecret": "airflow-mysql-secrets", "passwordSecretKey": "airflow-mysql-password",
+            "password": "", "userSecret": "", "properties": "",
+        },
         "serviceAccount": {"create": true, "name": "airflow"},
-        "dags": {"path": "/opt/airflow/dags", "persistence": {"enabled": true, "accessMode": "ReadWriteMany", "size": "1Gi"},
-                 "gitSync": {"enabled": false}},
-        "logs": {"path": "/opt/airflow/logs", "persistence": {"enabled": true, "accessMode": "ReadWriteMany", "size": "1Gi",
-                 "cleanup": {"enabled": false, "schedule": "0 4 * * *", "retainDays": 180}}},
+        "dags": {
+            "path": "/opt/airflow/dags",
+            "persistence": {"enabled": true, "accessMode": "ReadWriteMany", "size": "1Gi"},
+            "gitSync": {"enabled": false},
+        },
+        "logs": {
+            "path": "/opt/airflow/logs",
+            "persistence": {
+                "enabled": true, "accessMode": "ReadWriteMany", "size": "1Gi",
+                "cleanup": {"enabled": false, "schedule": "0 4 * * *", "retainDays": 180},
+            },
+        },
         "ingress": {"enabled": false},
     }})
 });
@@ -72,7 +90,8 @@ fn old_config() -> Value {
 /// deps 1.11.3's `airflow.env` list (its old config map, plus the FAB pin).
 pub fn target_env() -> Vec<(String, String)> {
     let Value::Object(m) = old_config() else { unreachable!() };
-    let mut out: Vec<(String, String)> = m.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string())).collect();
+    let mut out: Vec<(String, String)> =
+        m.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string())).collect();
     out.push((PIP_ENV.into(), FAB_PIN.into()));
     out
 }

@@ -77,7 +77,9 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
     // Values that already have an `env` list (half-migrated) keep it, over the defaults.
     if let Some(v) = x.user(TO_ENV) {
         for item in v.as_array().ok_or_else(|| x.shape_error(TO_ENV, "a list"))? {
-            if let (Some(n), Some(v)) = (item.get("name").and_then(Value::as_str), item.get("value").and_then(as_env_string)) {
+            if let (Some(n), Some(v)) =
+                (item.get("name").and_then(Value::as_str), item.get("value").and_then(as_env_string))
+            {
                 env.put(n, v);
             }
         }
@@ -104,7 +106,8 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
     let mut pip_from = Vec::new();
     for (path, list) in &pips {
         let items = list.as_array().ok_or_else(|| x.shape_error(path, "a list of pip requirements"))?;
-        let mut reqs: Vec<String> = env.get(PIP_ENV).unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        let mut reqs: Vec<String> =
+            env.get(PIP_ENV).unwrap_or_default().split_whitespace().map(str::to_string).collect();
         for item in items {
             let req = item.as_str().ok_or_else(|| x.shape_error(path, "a list of strings"))?.trim().to_string();
             match reqs.iter().position(|r| package_name(r) == package_name(&req)) {
@@ -141,7 +144,8 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
             x.item(ItemKind::Dropped, path, None).reason(same)
         } else {
             x.item(ItemKind::Moved, path, Some("airflow.env _PIP_ADDITIONAL_REQUIREMENTS")).reason(
-                "joined with the deps 1.11.3 FAB pin into one space-separated _PIP_ADDITIONAL_REQUIREMENTS (installed in every Airflow container)",
+                "joined with the deps 1.11.3 FAB pin into one space-separated _PIP_ADDITIONAL_REQUIREMENTS (installed \
+                 in every Airflow container)",
             )
         };
         x.consume(d, path, item);
@@ -180,7 +184,10 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
 /// One report line per config entry the user wrote.
 fn report_config(x: &Deps, d: &mut Derivations, user_config: Option<&Value>, unchanged: Option<&str>) {
     let Some(user_config) = user_config else { return };
-    let item = x.item(ItemKind::Dropped, CONFIG, None).values(CONFIG, Some(user_config), None).reason(unchanged.unwrap_or("empty: nothing to carry over"));
+    let item = x
+        .item(ItemKind::Dropped, CONFIG, None)
+        .values(CONFIG, Some(user_config), None)
+        .reason(unchanged.unwrap_or("empty: nothing to carry over"));
     x.consume(d, CONFIG, item);
     let Value::Object(m) = user_config else { return };
     for (k, v) in m {
@@ -194,7 +201,9 @@ fn report_config(x: &Deps, d: &mut Derivations, user_config: Option<&Value>, unc
             x.item(ItemKind::Moved, &from, Some(&to)).reason("an env item {name, value}")
         } else {
             let s = as_env_string(v).map(Value::String);
-            x.item(ItemKind::Changed, &from, Some(&to)).values(&from, Some(v), s.as_ref()).reason("an env item; the 1.18.0 schema wants the value as a string")
+            x.item(ItemKind::Changed, &from, Some(&to))
+                .values(&from, Some(v), s.as_ref())
+                .reason("an env item; the 1.18.0 schema wants the value as a string")
         };
         x.report_below(d, &from, item);
     }
@@ -210,8 +219,11 @@ fn extra_env(x: &Deps, extra: Option<&Value>, env: &mut Env) -> Result<(Vec<Valu
     }
     let items = extra.as_array().ok_or_else(|| x.shape_error(EXTRA_ENV, "a list of env items"))?;
     for item in items {
-        let m = item.as_object().ok_or_else(|| x.shape_error(EXTRA_ENV, "a list of env items {name, value | valueFrom}"))?;
-        let name = m.get("name").and_then(Value::as_str).ok_or_else(|| x.shape_error(EXTRA_ENV, "env items with a name"))?;
+        let m = item
+            .as_object()
+            .ok_or_else(|| x.shape_error(EXTRA_ENV, "a list of env items {name, value | valueFrom}"))?;
+        let name =
+            m.get("name").and_then(Value::as_str).ok_or_else(|| x.shape_error(EXTRA_ENV, "env items with a name"))?;
         let simple = m.keys().all(|k| k == "name" || k == "value");
         if simple {
             if let Some(v) = as_env_string(m.get("value").unwrap_or(&Value::Null)) {

@@ -46,8 +46,15 @@ const OLD_SHAPES: [&str; 16] = [
 ];
 
 /// Keys only the Apache chart has: values with these and no old key are already migrated.
-const NEW_SHAPES: [&str; 7] =
-    ["airflow.images", "airflow.data", "airflow.apiServer", "airflow.webserver", "airflow.executor", "airflow.env", "airflow.fernetKey"];
+const NEW_SHAPES: [&str; 7] = [
+    "airflow.images",
+    "airflow.data",
+    "airflow.apiServer",
+    "airflow.webserver",
+    "airflow.executor",
+    "airflow.env",
+    "airflow.fernetKey",
+];
 
 fn has(v: &Value, dotted: &str) -> bool {
     get_path(v, &dotted.split('.').collect::<Vec<_>>()).is_some()
@@ -95,7 +102,11 @@ impl Deps<'_> {
         let path = self.ctx.path(dotted);
         let location = self.ctx.loc(&path).unwrap_or_else(|| crate::values::loc("<input>", None));
         let found = self.user(dotted).map_or("nothing", crate::values::kind_name);
-        anyhow::anyhow!(InputError { location, key: Some(dotted.to_string()), message: format!("expected {want}, found {found}") })
+        anyhow::anyhow!(InputError {
+            location,
+            key: Some(dotted.to_string()),
+            message: format!("expected {want}, found {found}")
+        })
     }
 
     /// An item about the input key `from`.
@@ -117,7 +128,10 @@ impl Deps<'_> {
     /// Take out the mapping `from` and report each key the user wrote in it
     /// with `item(key, value)` (an empty mapping is reported as such).
     pub fn consume_map(&self, d: &mut Derivations, from: &str, item: impl Fn(&str, &Value) -> Item) {
-        let empty = self.item(ItemKind::Dropped, from, None).values(from, self.user(from), None).reason("empty: nothing to carry over");
+        let empty = self
+            .item(ItemKind::Dropped, from, None)
+            .values(from, self.user(from), None)
+            .reason("empty: nothing to carry over");
         self.consume(d, from, empty);
         if let Some(Value::Object(m)) = self.user(from) {
             for (k, v) in m {

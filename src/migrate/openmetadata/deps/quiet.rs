@@ -53,7 +53,9 @@ fn decide(x: &Deps, d: &mut Derivations, inactive: &[(&str, String)], rule: &Rul
         "empty: nothing to carry over".to_string()
     } else if get_path(&OLD, &strs) == Some(v) {
         "the old chart's default: nothing to carry over".to_string()
-    } else if let Some((_, why)) = inactive.iter().find(|(prefix, _)| dotted == *prefix || dotted.starts_with(&format!("{prefix}."))) {
+    } else if let Some((_, why)) =
+        inactive.iter().find(|(prefix, _)| dotted == *prefix || dotted.starts_with(&format!("{prefix}.")))
+    {
         why.clone()
     } else {
         return;
@@ -65,7 +67,8 @@ fn decide(x: &Deps, d: &mut Derivations, inactive: &[(&str, String)], rule: &Rul
 fn inactive_parts(x: &Deps) -> Vec<(&'static str, String)> {
     let executor = x.old_str("airflow.airflow.executor");
     let celery = executor.contains("Celery");
-    let postgres = x.old_str("airflow.externalDatabase.type").starts_with("postgres") || x.old_on("airflow.postgresql.enabled");
+    let postgres =
+        x.old_str("airflow.externalDatabase.type").starts_with("postgres") || x.old_on("airflow.postgresql.enabled");
     let mut out = Vec::new();
     let off = |what: &str| format!("{what} was off: nothing to carry over");
     if !x.old_on("airflow.flower.enabled") {
@@ -79,7 +82,10 @@ fn inactive_parts(x: &Deps) -> Vec<(&'static str, String)> {
         out.push(("airflow.postgresql", off("the embedded PostgreSQL")));
     }
     if !x.old_on("airflow.pgbouncer.enabled") || !postgres {
-        out.push(("airflow.pgbouncer", "pgbouncer only served PostgreSQL, and it did not run: nothing to carry over".into()));
+        out.push((
+            "airflow.pgbouncer",
+            "pgbouncer only served PostgreSQL, and it did not run: nothing to carry over".into(),
+        ));
     }
     if !celery {
         let why = format!("Celery only, and the executor was {executor}: nothing to carry over");

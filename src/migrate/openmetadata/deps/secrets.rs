@@ -33,7 +33,11 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
     let webserver = match x.user(WEBSERVER) {
         Some(Value::String(s)) if s != COMMUNITY_WEBSERVER_SECRET_KEY && !s.is_empty() => Some(s.clone()),
         Some(_) => {
-            x.drop_key(d, WEBSERVER, "the public 8.9.0 default; deps 1.11.3 sets its own (and Airflow 3 does not use it)");
+            x.drop_key(
+                d,
+                WEBSERVER,
+                "the public 8.9.0 default; deps 1.11.3 sets its own (and Airflow 3 does not use it)",
+            );
             None
         }
         None => None,
@@ -47,17 +51,25 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
                     x.ctx,
                     "airflow.fernetKey",
                     json!(fernet),
-                    "the airflow-helm 8.9.0 default key, which encrypted airflow_db (connections, variables); without it 1.18.0 draws a new one",
+                    "the airflow-helm 8.9.0 default key, which encrypted airflow_db (connections, variables); without \
+                     it 1.18.0 draws a new one",
                 );
             }
             if webserver.is_some() {
                 d.move_to(&x.ctx.path(WEBSERVER), &x.ctx.path("airflow.webserverSecretKey"));
             }
-            let set = ["airflow.apiSecretKey", "airflow.apiSecretKeySecretName", "airflow.jwtSecret", "airflow.jwtSecretName"];
+            let set = [
+                "airflow.apiSecretKey",
+                "airflow.apiSecretKeySecretName",
+                "airflow.jwtSecret",
+                "airflow.jwtSecretName",
+            ];
             if !set.iter().any(|k| x.user(k).is_some()) {
-                d.manual(Item::new(ItemKind::Manual, None, Some("airflow.apiSecretKey, airflow.jwtSecret".into()), None).reason(
-                    "Airflow 3 signs sessions and its API tokens with these; 1.18.0 draws new ones on every render, so pods of two renders \
-                     disagree. Set both to stable random values (e.g. `openssl rand -hex 32`), or rerun with --generate-secrets FILE",
+                let keys = "airflow.apiSecretKey, airflow.jwtSecret";
+                d.manual(Item::new(ItemKind::Manual, None, Some(keys.into()), None).reason(
+                    "Airflow 3 signs sessions and its API tokens with these; 1.18.0 draws new ones on every render, so \
+                     pods of two renders disagree. Set both to stable random values (e.g. `openssl rand -hex 32`), or \
+                     rerun with --generate-secrets FILE",
                 ));
             }
         }
@@ -68,7 +80,8 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
 
 /// The fernet key the old release ran with, or None (with a manual step) when it cannot be known.
 fn fernet_key(x: &Deps, d: &mut Derivations) -> Option<String> {
-    let from_config = x.old("airflow.airflow.config.AIRFLOW__CORE__FERNET_KEY").and_then(Value::as_str).filter(|s| !s.is_empty());
+    let from_config =
+        x.old("airflow.airflow.config.AIRFLOW__CORE__FERNET_KEY").and_then(Value::as_str).filter(|s| !s.is_empty());
     if let Some(k) = from_config {
         return Some(k.to_string());
     }
@@ -77,8 +90,8 @@ fn fernet_key(x: &Deps, d: &mut Derivations) -> Option<String> {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(_) => {
             let item = x.item(ItemKind::Manual, FERNET, Some("airflow.fernetKey")).reason(format!(
-                "no fernet key in the values: read AIRFLOW__CORE__FERNET_KEY from Secret {}-config-envs of the running release and set airflow.fernetKey \
-                 (another key cannot decrypt airflow_db)",
+                "no fernet key in the values: read AIRFLOW__CORE__FERNET_KEY from Secret {}-config-envs of the running \
+                 release and set airflow.fernetKey (another key cannot decrypt airflow_db)",
                 x.release
             ));
             x.consume(d, FERNET, item);
@@ -105,23 +118,29 @@ fn generate(x: &Deps, d: &mut Derivations, file: &Path, fernet: &str, webserver:
     for (from, key) in [(FERNET, "fernet-key"), (WEBSERVER, "webserver-secret-key")] {
         if x.user(from).is_some() && (from == FERNET || webserver.is_some()) {
             let to = format!("Secret {name} key {key}");
-            let item = x.item(ItemKind::Moved, from, Some(&to)).reason(format!("carried into {} (not plaintext in the values)", file.display()));
+            let item = x
+                .item(ItemKind::Moved, from, Some(&to))
+                .reason(format!("carried into {} (not plaintext in the values)", file.display()));
             x.consume(d, from, item);
         }
     }
     for (key, value_key) in SECRET_KEYS {
         let why = match key {
-            "fernet-key" => "the carried fernet key, from the generated Secret (which, unlike the chart's own, also exists on an upgrade)",
+            "fernet-key" => {
+                "the carried fernet key, from the generated Secret (which, unlike the chart's own, also exists on an \
+                 upgrade)"
+            }
             "webserver-secret-key" => "stable; Airflow 2 only, deps 1.11.3's shared default is not used",
             _ => "a stable key from the generated Secret: 1.18.0 would draw a new one on every render",
         };
         d.add(x.ctx, value_key, json!(name), why);
     }
     let mut text = format!(
-        "# Written by helm-camunda-upgrade migrate --generate-secrets: stable Airflow keys for the\n\
-         # openmetadata-dependencies release {release}. Keep this file private. Apply it in the\n\
-         # release's namespace before installing the chart:  kubectl apply -n <namespace> -f {file}\n\
-         apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/part-of: {release}\ntype: Opaque\nstringData:\n",
+        "# Written by helm-camunda-upgrade migrate --generate-secrets: stable Airflow keys for the\n# \
+         openmetadata-dependencies release {release}. Keep this file private. Apply it in the\n# release's namespace \
+         before installing the chart:  kubectl apply -n <namespace> -f {file}\napiVersion: v1\nkind: \
+         Secret\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/part-of: {release}\ntype: \
+         Opaque\nstringData:\n",
         release = x.release,
         file = file.display(),
     );
@@ -130,7 +149,8 @@ fn generate(x: &Deps, d: &mut Derivations, file: &Path, fernet: &str, webserver:
     }
     d.files.push(SideFile { path: file.to_path_buf(), text, private: true });
     d.extra.push(Item::new(ItemKind::Note, None, Some(format!("Secret {name}")), None).reason(format!(
-        "apply {} (kubectl apply -n <namespace> -f {}) before installing the chart; rerunning with the same FILE keeps its keys",
+        "apply {} (kubectl apply -n <namespace> -f {}) before installing the chart; rerunning with the same FILE keeps \
+         its keys",
         file.display(),
         file.display()
     )));
@@ -147,7 +167,10 @@ fn read_existing(file: &Path) -> Result<serde_json::Map<String, Value>> {
     let bad = |message: &str| InputError {
         location: crate::values::loc(&file.display().to_string(), None),
         key: None,
-        message: format!("{message}; --generate-secrets reuses the keys of a Secret manifest it wrote before (or give a new file name)"),
+        message: format!(
+            "{message}; --generate-secrets reuses the keys of a Secret manifest it wrote before (or give a new file \
+             name)"
+        ),
     };
     let v: Value = serde_yaml::from_str(&text).map_err(|_| bad("not YAML"))?;
     if v.get("kind").and_then(Value::as_str) != Some("Secret") {
