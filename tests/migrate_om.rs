@@ -189,3 +189,16 @@ fn the_rule_tables_list_every_rule() {
         assert!(table.contains(row), "{row} missing in\n{table}");
     }
 }
+
+#[test]
+fn the_docs_hold_the_current_rule_tables() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openmetadata.md")).unwrap();
+    for id in ["openmetadata-deps-1.11", "openmetadata-1.11"] {
+        let out = bin().args(["migrate", "--migration", id, "--list-rules"]).output().unwrap();
+        let table = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            docs.contains(&table),
+            "docs/openmetadata.md's {id} table is out of date: paste `helm-camunda-upgrade migrate --migration {id} --list-rules`"
+        );
+    }
+}
