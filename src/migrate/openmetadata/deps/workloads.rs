@@ -35,7 +35,23 @@ pub(super) fn derive(x: &Deps, d: &mut Derivations) -> Result<()> {
     logs_persistence(x, d);
     dags_access_mode(x, d);
     service_account(x, d)?;
+    ingress_paths(x, d);
     Ok(())
+}
+
+/// 1.18.0 renders a pathType for every extra Ingress path; the community chart's items had none.
+fn ingress_paths(x: &Deps, d: &mut Derivations) {
+    for key in ["precedingPaths", "succeedingPaths"] {
+        let from = format!("airflow.ingress.web.{key}");
+        let Some(Value::Array(items)) = x.user(&from) else { continue };
+        let missing = items.iter().filter(|i| i.get("pathType").is_none()).count();
+        if missing > 0 {
+            d.manual(x.item(ItemKind::Manual, &from, Some(&format!("airflow.ingress.apiServer.{key}"))).reason(format!(
+                "{missing} item(s) without pathType: 1.18.0 writes pathType for each (add ImplementationSpecific or Prefix), \
+                 and servicePort must name a port of the Service"
+            )));
+        }
+    }
 }
 
 fn image(x: &Deps, d: &mut Derivations) {
