@@ -27,6 +27,7 @@ pub enum Command {
     /// Emulate the 13.x chart's compatibility layer on 8.7 values.
     Compat(crate::compat::CompatArgs),
     /// Post-renderer guard: pass manifests through unchanged, or fail the upgrade.
+    #[command(long_about = crate::check::LONG_ABOUT)]
     Check(crate::check::CheckArgs),
     /// Print shell completions.
     Completion(CompletionArgs),
