@@ -73,7 +73,7 @@ fn helm_accepts_every_migrated_deps_output() {
 fn helm_rejects_the_old_values_with_the_schema_messages() {
     let old = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/migrate/cases/om-deps-default-block/values.yaml");
     for version in ["3.17.3", "3.10.1"] {
-        let err = template(version, &[old.clone()]).expect_err("the old deps block must not validate");
+        let err = template(version, std::slice::from_ref(&old)).expect_err("the old deps block must not validate");
         for want in [
             "dags.persistence: Additional property storageClass is not allowed",
             "logs.persistence: Additional property accessMode is not allowed",

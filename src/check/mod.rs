@@ -11,6 +11,7 @@
 pub mod camunda;
 pub mod checks;
 pub mod head;
+pub mod openmetadata;
 pub mod report;
 pub mod scan;
 pub mod split;
@@ -62,9 +63,11 @@ release name nor the namespace to a post-renderer: give them with --release and 
 write --release-namespace, because the inner helm keeps --namespace for itself).";
 
 const AFTER_HELP: &str = "\
-Checks (camunda profile; --list-checks describes them):
-  default:  camunda-13, importer, data-migration, orchestration-images, zeebe-statefulset
-  opt-in:   identity-migration
+Checks (--list-checks describes them):
+  camunda profile (default):  camunda-13, importer, data-migration, orchestration-images, zeebe-statefulset;
+                              opt-in: identity-migration
+  openmetadata profile:       airflow-api-server, pipeline-client, fernet-key-secret, pvc-changes and
+                              selector-changes (these two with --previous)
 
 Exit codes: 0 passed (stream written), 2 usage, 4 a check failed, 5 invalid input, 1 other failure.";
 
@@ -107,6 +110,11 @@ pub struct CheckArgs {
     /// List the checks and exit (reads no input).
     #[arg(long)]
     pub list_checks: bool,
+
+    /// The release's current manifest (`helm get manifest RELEASE > FILE`): checks compare the new
+    /// render with it for changes Kubernetes refuses (openmetadata profile).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 fn check_id() -> clap::builder::PossibleValuesParser {
@@ -134,8 +142,16 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
              or use it as a Helm --post-renderer",
         ));
     }
+    let previous = match &args.previous {
+        None => None,
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading --previous {}", path.display()))?;
+            let keep = |o: &stream::Object| selected.iter().any(|c| (c.needs_body)(o));
+            Some(std::sync::Arc::new(checks::Previous::read(&path.display().to_string(), &bytes, keep)?))
+        }
+    };
     let input = read_stdin().context("reading the rendered manifests from stdin")?;
-    let summary = evaluate(&input, &selected, &args);
+    let summary = evaluate(&input, &selected, &args, previous);
     let exit = summary.result.exit();
     if let Some(path) = &args.summary {
         let body = match args.output {
@@ -190,7 +206,12 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 }
 
 /// Read the stream, run the checks, and sum it up.
-fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs) -> Summary {
+fn evaluate(
+    input: &[u8],
+    selected: &[&'static checks::Check],
+    args: &CheckArgs,
+    previous: Option<std::sync::Arc<checks::Previous>>,
+) -> Summary {
     let mut summary = Summary {
         command: "check",
         result: report::Overall::BadInput,
@@ -237,14 +258,16 @@ fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs)
     summary.input.fallbacks = stream.objects.iter().filter(|o| o.fallback).count();
     summary.input.bodies = stream.objects.iter().filter(|o| o.body.is_some()).count();
 
-    let ctx = context(&stream, args, &mut summary.warnings);
+    let mut ctx = context(&stream, args, &mut summary.warnings);
+    ctx.previous = previous;
     summary.chart = ctx.chart.clone();
     if summary.release.is_none() && ctx.release.is_some() {
         summary.release = ctx.release.clone();
         summary.release_from = Some("label");
     }
     summary.checks = checks::run_all(selected, &stream, &ctx).into_iter().map(CheckSummary::from_outcome).collect();
-    let passed = summary.checks.iter().all(|c| c.status == Status::Passed);
+    // A check that did not run either depends on a failed one or does not apply.
+    let passed = !summary.checks.iter().any(|c| c.status == Status::Failed);
     summary.result = if passed { report::Overall::Passed } else { report::Overall::Failed };
     summary.exit_code = summary.result.exit().code();
     summary
@@ -286,7 +309,12 @@ fn context(stream: &Stream, args: &CheckArgs, warnings: &mut Vec<String>) -> Con
             ));
         }
     }
-    Context { release: args.release.clone().or(labelled), namespace: args.namespace.clone(), chart: most(&charts) }
+    Context {
+        release: args.release.clone().or(labelled),
+        namespace: args.namespace.clone(),
+        chart: most(&charts),
+        previous: None,
+    }
 }
 
 fn list_checks(profile: Profile) -> String {
