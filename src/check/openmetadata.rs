@@ -192,9 +192,22 @@ fn endpoints<'s, 'a>(stream: &'s Stream<'a>) -> Vec<(&'s Object<'a>, String)> {
     out
 }
 
+/// The URL as reports show it: credentials in it are never printed.
+fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((_, host)) => {
+            format!("{scheme}{}<redacted>@{host}{}", if scheme.is_empty() { "" } else { "://" }, &rest[authority_end..])
+        }
+        None => url.to_string(),
+    }
+}
+
 /// The first DNS label of a URL's host.
 fn host_label(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     let host = rest.split(['/', ':', '?']).next().unwrap_or(rest);
     host.split('.').next().unwrap_or(host)
 }
@@ -209,6 +222,7 @@ fn pipeline_client(stream: &Stream, _ctx: &Context) -> Verdict {
     let mut v = Verdict::default();
     for (o, url) in found {
         v.found.push(Resource::of(stream, o));
+        let url = without_userinfo(&url);
         let label = host_label(&url);
         let fix_with = |service: &str| {
             let release = service.strip_suffix("-api-server").unwrap_or("<deps release>");
@@ -507,6 +521,9 @@ mod tests {
         assert_eq!(base64("aHR0cDovL29tLWRlcHMtd2ViOjgwODA=").as_deref(), Some("http://om-deps-web:8080"));
         assert_eq!(host_label("http://om-deps-web.data.svc.cluster.local:8080/api"), "om-deps-web");
         assert_eq!(host_label("om-deps-api-server:8080"), "om-deps-api-server");
+        assert_eq!(host_label("http://u:p@om-deps-web:8080"), "om-deps-web");
+        assert_eq!(without_userinfo("http://admin:s3cret@om-deps-web:8080/x"), "http://<redacted>@om-deps-web:8080/x");
+        assert_eq!(without_userinfo("http://om-deps-web:8080"), "http://om-deps-web:8080");
         assert_eq!(quantity("1Gi"), Some(1073741824.0));
         assert!(quantity("500Mi").unwrap() < quantity("1Gi").unwrap());
         assert!(created_on_upgrade("pre-install,pre-upgrade") && !created_on_upgrade("pre-install"));
