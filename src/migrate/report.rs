@@ -144,8 +144,14 @@ fn redacted() -> Value {
 pub fn is_secret_key(path: &str) -> bool {
     let last = path.rsplit(['.', '[']).next().unwrap_or(path).to_ascii_lowercase();
     let whole = path.to_ascii_lowercase();
+    // Values that are keys themselves, whatever their name ends with (Airflow's signing and encryption keys).
+    const VALUES: [&str; 4] = ["apisecretkey", "webserversecretkey", "fernetkey", "pass"];
+    if VALUES.contains(&last.as_str()) || last.starts_with("airflow_conn_") {
+        return true;
+    }
     const NAMES: [&str; 6] = ["existingsecret", "existingsecretkey", "secretname", "passwordsecretkey", "secretkeys", "usernamekey"];
     if NAMES.iter().any(|n| last == *n)
+        || last.ends_with("secretname")
         || last.ends_with("key\"]")
         || last.ends_with("secretkey")
         || last.ends_with("passwordkey")
@@ -158,7 +164,7 @@ pub fn is_secret_key(path: &str) -> bool {
     if last == "key" && whole.contains("license") {
         return true;
     }
-    ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license"]
+    ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license", "fernet", "sql_alchemy_conn"]
         .iter()
         .any(|w| last.contains(w) || (whole.contains(w) && (last == "value" || last == "inlinesecret")))
 }
@@ -281,6 +287,16 @@ mod tests {
         assert!(!is_secret_key("global.identity.auth.zeebe.existingSecretKey"));
         assert!(!is_secret_key("identityKeycloak.auth.passwordSecretKey"));
         assert!(!is_secret_key("zeebe.clusterSize"));
+        assert!(is_secret_key("airflow.fernetKey"));
+        assert!(is_secret_key("airflow.airflow.webserverSecretKey"));
+        assert!(is_secret_key("airflow.apiSecretKey"));
+        assert!(is_secret_key("airflow.jwtSecret"));
+        assert!(is_secret_key("airflow.data.metadataConnection.pass"));
+        assert!(is_secret_key("airflow.airflow.config.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"));
+        assert!(is_secret_key("airflow.airflow.config.AIRFLOW_CONN_MY_DB"));
+        assert!(!is_secret_key("airflow.fernetKeySecretName"));
+        assert!(!is_secret_key("airflow.data.metadataSecretName"));
+        assert!(!is_secret_key("airflow.externalDatabase.passwordSecretKey"));
         assert!(is_secret_key("global.license.key"));
         assert!(!is_secret_key("global.identity.auth.tokenUrl"));
     }
