@@ -11,7 +11,7 @@
 #   scripts/kube-apiserver.sh status DIR
 #
 # Build: about 5-8 minutes on 2 cores from a cold cache (measured figures in docs/plugin.md),
-# ~2.5 GB of scratch disk, ~0.1 GB downloaded from deb.debian.org through apt with a private
+# ~2.5 GB of scratch disk, ~0.1 GB downloaded from the Debian archive this machine's apt uses, with a private
 # list directory (no root, the system's apt state is untouched). The result (kube-apiserver
 # ~110 MB, etcd, and kubectl 1.20 from Debian's kubernetes-client) is cached in $HCU_KAPI_CACHE, default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/helm-camunda-upgrade/kube-apiserver-1.20.2, so later runs
@@ -33,7 +33,8 @@ die() { log "$*"; exit 1; }
 # needed and the system's apt state stays untouched.
 private_apt() { # dir
   mkdir -p "$1/apt/lists/partial" "$1/apt/cache/archives/partial"
-  printf 'deb http://deb.debian.org/debian bookworm main\ndeb-src http://deb.debian.org/debian bookworm main\n' \
+  mirror=$(debian_archive)
+  printf 'deb %s bookworm main\ndeb-src %s bookworm main\n' "$mirror" "$mirror" \
     > "$1/apt/sources.list"
   A="-o Dir::Etc::SourceList=$1/apt/sources.list -o Dir::Etc::SourceParts=/nonexistent"
   A="$A -o Dir::State::Lists=$1/apt/lists -o Dir::Cache=$1/apt/cache"
@@ -53,6 +54,17 @@ ensure_kubectl() {
   mkdir -p "$CACHE/bin"
   cp "$K/root/usr/bin/kubectl" "$CACHE/bin/.kubectl.tmp" && mv "$CACHE/bin/.kubectl.tmp" "$CACHE/bin/kubectl"
   rm -rf "$K"
+}
+
+# The Debian archive that this machine's apt is configured with (bookworm main), so that
+# the build names no host of its own.
+debian_archive() {
+  uri=$(awk '/^URIs:/ {u=$2} /^Suites:/ {for (i = 2; i <= NF; i++) if ($i == "bookworm") {print u; exit}}' \
+    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+  [ -n "$uri" ] || die "no Debian bookworm archive in this machine's apt sources"
+  echo "$uri"
 }
 
 build() {

@@ -10,8 +10,18 @@ else
   scripts/install-helm.sh
   HELM="$PWD/.tools/helm-3.17.3/helm"
 fi
-if "$HELM" plugin list 2>/dev/null | awk 'NR>1 {print $1}' | grep -qx camunda-upgrade; then
-  "$HELM" plugin update camunda-upgrade >&2
+# `helm plugin install DIR` links DIR into the plugins folder under DIR's own name.
+ours=""
+for link in "$("$HELM" env HELM_PLUGINS | cut -d: -f1)"/*; do
+  if [ -L "$link" ] && [ "$(cd "$link" && pwd -P)" = "$(pwd -P)" ]; then ours=$link; fi
+done
+if [ -n "$ours" ]; then
+  # Installed from this checkout already: rebuild, as the update hook would
+  # (`helm plugin update` cannot update a local directory install on Helm 3.17).
+  HELM_PLUGIN_DIR="$PWD" HELM_BIN="$HELM" sh scripts/install.sh update >&2
+elif "$HELM" plugin list 2>/dev/null | awk 'NR>1 {print $1}' | grep -qx camunda-upgrade; then
+  echo "quickstart: another camunda-upgrade plugin is installed; run 'helm plugin uninstall camunda-upgrade' first" >&2
+  exit 1
 else
   "$HELM" plugin install "$PWD" >&2
 fi
