@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand};
     long_about = "Upgrade Camunda from Helm chart 12.x (8.7) to 13.x (8.8) in one checked step.\n\n\
         migrate  rewrite 8.7 values into 8.8 values (a filter: stdin/files in, stdout/file out)\n\
         compat   show what the 13.x chart's compatibility layer would do to 8.7 values\n\
-        check    a Helm post-renderer that fails the upgrade when migration resources are missing\n\n\
+        check    a Helm post-renderer that fails the upgrade when migration resources are missing\n\
+        upgrade  migrate a release's values and upgrade it in one checked step (dry run unless --apply)\n\n\
         Reports go to stderr; stdout carries only values or manifests.",
     propagate_version = true
 )]
@@ -29,6 +30,8 @@ pub enum Command {
     /// Post-renderer guard: pass manifests through unchanged, or fail the upgrade.
     #[command(long_about = crate::check::LONG_ABOUT)]
     Check(crate::check::CheckArgs),
+    /// Migrate a release's values and upgrade it to 13.x in one checked step (dry run unless --apply).
+    Upgrade(crate::upgrade::UpgradeArgs),
     /// Print shell completions.
     Completion(CompletionArgs),
 }

@@ -4,9 +4,13 @@
 pub mod check;
 pub mod cli;
 pub mod compat;
+pub mod completion;
 pub mod error;
 pub mod exit;
+pub mod helm;
 pub mod migrate;
 pub mod output;
+pub mod preflight;
+pub mod upgrade;
 pub mod values;
 pub mod yaml;

@@ -1,9 +1,9 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use helm_camunda_upgrade::cli::{Cli, Command};
 use helm_camunda_upgrade::exit::Exit;
-use helm_camunda_upgrade::{check, compat, error, migrate};
+use helm_camunda_upgrade::{check, compat, completion, error, migrate, upgrade};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -18,11 +18,9 @@ fn main() -> ExitCode {
         Command::Migrate(args) => migrate::run(args),
         Command::Compat(args) => compat::run(args),
         Command::Check(args) => check::run(args),
+        Command::Upgrade(args) => upgrade::run(args),
         Command::Completion(args) => {
-            let mut cmd = Cli::command();
-            // As a Helm plugin the command is `helm camunda-upgrade`; complete the binary name.
-            clap_complete::generate(args.shell, &mut cmd, "helm-camunda-upgrade", &mut std::io::stdout());
-            Ok(Exit::Ok)
+            completion::write(args.shell, &mut std::io::stdout().lock()).map(|()| Exit::Ok).map_err(Into::into)
         }
     };
     match result {

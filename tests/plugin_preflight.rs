@@ -1,0 +1,141 @@
+//! The immutable-field preflight proven against a real kube-apiserver (1.20.2): for each case a
+//! release of tests/plugin/charts/immutable is installed, the preflight compares its manifest
+//! with the upgrade's render, and then the same upgrade runs with plain `helm upgrade` (no
+//! preflight). Every change the preflight flags must be refused by the API server; every case
+//! it passes must be accepted.
+
+#[path = "plugin/kube.rs"]
+mod kube;
+#[path = "plugin/support.rs"]
+mod support;
+
+use helm_camunda_upgrade::preflight::{immutable_changes, parse_manifest};
+use support::{helm_bin, root, HelmHome};
+
+/// (what, --set for the install, --set added for the upgrade, fields the preflight must name;
+/// none = the upgrade must be accepted)
+type Case = (&'static str, &'static str, &'static str, &'static [&'static str]);
+
+fn chart() -> String {
+    root().join("tests/plugin/charts/immutable").display().to_string()
+}
+
+fn run_cases(cases: &[Case]) {
+    let api = kube::kube_api();
+    let home = HelmHome::new(helm_bin("3.17.3")).with_kubeconfig(&api.kubeconfig);
+    for (what, base, change, want) in cases {
+        let ns = kube::unique_namespace("pf");
+        home.run(["install", "r", &chart(), "-n", &ns, "--create-namespace", "--set", base]).ok(what);
+        let previous = home.run(["get", "manifest", "r", "-n", &ns]).ok(what).stdout;
+        let rendered = home.run(["template", "r", &chart(), "-n", &ns, "--set", base, "--set", change]).ok(what).stdout;
+        let findings = immutable_changes(
+            &parse_manifest("previous", &previous).unwrap(),
+            &parse_manifest("rendered", &rendered).unwrap(),
+            &ns,
+        );
+        let fields: Vec<&str> = findings.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(&fields, want, "{what}: preflight findings");
+        for f in &findings {
+            assert!(!f.way_out.is_empty() && f.namespace == ns, "{what}: {f}");
+        }
+
+        // The same upgrade without the preflight: the API server decides.
+        let up = home.run(["upgrade", "r", &chart(), "-n", &ns, "--set", base, "--set", change]);
+        if want.is_empty() {
+            assert_eq!(up.code, Some(0), "{what}: the API server refused a change the preflight passed\n{}", up.stderr);
+            let status = home.run(["status", "r", "-n", &ns, "-o", "json"]).ok(what).stdout;
+            assert!(status.contains("\"version\":2") && status.contains("\"status\":\"deployed\""), "{what}: {status}");
+        } else {
+            assert_eq!(up.code, Some(1), "{what}: the API server accepted a change the preflight flagged");
+            let kind = &findings[0].kind;
+            assert!(
+                up.stderr.contains(&format!("with kind {kind}: {kind}"))
+                    || up.stderr.contains(&format!("with kind {kind}:")),
+                "{what}: {}",
+                up.stderr
+            );
+            let refusal = ["field is immutable", "Forbidden", "may not change once set", "can not be less"];
+            assert!(
+                refusal.iter().any(|r| up.stderr.contains(r)),
+                "{what}: not an immutable-field refusal: {}",
+                up.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn statefulset() {
+    let base = "sts.enabled=true";
+    run_cases(&[
+        (
+            "replicas, image, updateStrategy",
+            base,
+            "sts.replicas=2,sts.image=busybox:1.37,sts.updateStrategy=OnDelete",
+            &[],
+        ),
+        ("podManagementPolicy written as its default", base, "sts.podManagementPolicy=OrderedReady", &[]),
+        ("volume size", base, "sts.storage=2Gi", &["spec.volumeClaimTemplates[data].spec.resources.requests.storage"]),
+        ("serviceName", base, "sts.serviceName=sts-headless", &["spec.serviceName"]),
+        ("selector", base, "sts.selector.app=sts2", &["spec.selector.matchLabels.app"]),
+        ("podManagementPolicy", base, "sts.podManagementPolicy=Parallel", &["spec.podManagementPolicy"]),
+    ]);
+}
+
+#[test]
+fn deployment_and_daemonset() {
+    run_cases(&[
+        ("deployment template", "deploy.enabled=true", "deploy.image=busybox:1.37", &[]),
+        ("deployment selector", "deploy.enabled=true", "deploy.selector.app=other", &["spec.selector.matchLabels.app"]),
+        ("daemonset template", "ds.enabled=true", "ds.image=busybox:1.37", &[]),
+        ("daemonset selector", "ds.enabled=true", "ds.selector.app=other", &["spec.selector.matchLabels.app"]),
+    ]);
+}
+
+#[test]
+fn job() {
+    let base = "job.enabled=true";
+    run_cases(&[
+        ("parallelism and backoffLimit", base, "job.parallelism=2,job.backoffLimit=3", &[]),
+        ("template", base, "job.image=busybox:1.37", &["spec.template.spec.containers[main].image"]),
+        ("completions", base, "job.completions=2", &["spec.completions"]),
+    ]);
+}
+
+#[test]
+fn persistent_volume_claim() {
+    let base = "pvc.enabled=true";
+    run_cases(&[
+        ("labels", base, "pvc.labels.team=data", &[]),
+        ("accessModes", base, "pvc.accessModes={ReadWriteMany}", &["spec.accessModes[0]"]),
+        ("storageClassName", base, "pvc.storageClassName=fast", &["spec.storageClassName"]),
+        ("smaller request", base, "pvc.storage=500Mi", &["spec.resources.requests.storage"]),
+    ]);
+}
+
+#[test]
+fn service() {
+    run_cases(&[
+        ("port", "svc.enabled=true", "svc.port=81", &[]),
+        ("the same explicit clusterIP", "svc.enabled=true,svc.clusterIP=10.0.0.201", "svc.port=81", &[]),
+        (
+            "explicit clusterIP after an allocated one",
+            "svc.enabled=true",
+            "svc.clusterIP=10.0.0.202",
+            &["spec.clusterIP"],
+        ),
+        (
+            "another clusterIP",
+            "svc.enabled=true,svc.clusterIP=10.0.0.203",
+            "svc.clusterIP=10.0.0.204",
+            &["spec.clusterIP"],
+        ),
+        (
+            "headless to an address",
+            "svc.enabled=true,svc.clusterIP=None",
+            "svc.clusterIP=10.0.0.205",
+            &["spec.clusterIP"],
+        ),
+        ("an address to headless", "svc.enabled=true", "svc.clusterIP=None", &["spec.clusterIP"]),
+    ]);
+}
