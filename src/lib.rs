@@ -11,6 +11,7 @@ pub mod helm;
 pub mod migrate;
 pub mod output;
 pub mod preflight;
+pub mod secrets;
 pub mod upgrade;
 pub mod values;
 pub mod yaml;

@@ -59,6 +59,10 @@ pub struct MigrateArgs {
     /// Which migration to run (default: detected from the input; camunda-8.7-to-8.8).
     #[arg(long, value_name = "NAME")]
     pub migration: Option<String>,
+    /// Replace plaintext secrets in the values with references to the Secret NAME (one key
+    /// each, as `secrets extract` writes it), and report each one (values never shown).
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
     /// Print the key rules as a Markdown table and exit.
     #[arg(long, conflicts_with_all = ["files", "output", "out_dir", "in_place"])]
     pub list_rules: bool,
@@ -70,6 +74,8 @@ pub struct Options {
     pub on_conflict: Option<OnConflict>,
     /// A migration id from `MIGRATIONS`; detected from the input when absent.
     pub migration: Option<String>,
+    /// Plaintext secrets become references to this Secret (`--secret-name`).
+    pub secret_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -241,7 +247,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     let sources = Sources::read(&args.files)?;
     let per_file = args.out_dir.is_some() || args.in_place;
-    let options = Options { on_conflict: args.on_conflict, migration: args.migration.clone() };
+    let options = Options { on_conflict: args.on_conflict, migration: args.migration.clone(), secret_name: args.secret_name.clone() };
     let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
 
@@ -264,7 +270,9 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     let mut stdout = std::io::stdout().lock();
     let diff_text = |o: &Output| {
         let name = o.input.map_or_else(|| inputs.join("+"), |i| sources.files[i].name.clone());
-        output::unified_diff(&o.original, &o.text, &name, color)
+        // A preview for people: secret values hidden on both sides, as `upgrade` shows it.
+        let hide = crate::upgrade::show::redact_text;
+        output::unified_diff(&hide(&o.original), &hide(&o.text), &name, color)
     };
     if args.out_dir.is_some() {
         let mut names = std::collections::HashSet::new();

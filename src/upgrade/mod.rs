@@ -107,7 +107,7 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
     let on_conflict = args.on_conflict.or(flags.on_conflict);
-    let migrated = migrate_values(&sources, false, &Options { on_conflict, migration: None })?;
+    let migrated = migrate_values(&sources, false, &Options { on_conflict, ..Default::default() })?;
     let title =
         format!("helm-camunda-upgrade: upgrade {}: migrate {} (Camunda 8.7 -> 8.8)", args.release, names.join(", "));
     eprint!("{}", migrated.report.render_text(&title));

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::migrate::report::{is_secret_key, redact_deep};
+use crate::migrate::report::{is_secret_env, is_secret_key, is_secret_value, redact_deep};
 use crate::preflight::{object_key, Key};
 
 /// `text` with the value of every secret-looking key replaced, line by line: `key: value`,
@@ -16,7 +16,7 @@ pub fn redact_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Indentation of a secret block scalar still being skipped, and of the last secret `name:`.
     let mut block: Option<usize> = None;
-    let mut secret_name_at: Option<usize> = None;
+    let mut env_name: Option<(usize, String)> = None;
     // The keys above this line, with their columns: is_secret_key judges the whole path.
     let mut path: Vec<(usize, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -43,11 +43,14 @@ pub fn redact_text(text: &str) -> String {
         let full = full.join(".");
         path.push((key_col, key.to_string()));
         if key == "name" {
-            secret_name_at = is_secret_key(value.trim_matches(['"', '\''])).then_some(key_col);
-        } else if item.is_some() || secret_name_at.is_some_and(|c| key_col < c) {
-            secret_name_at = None;
+            env_name = Some((key_col, value.trim_matches(['"', '\'']).to_string()));
+        } else if item.is_some() || env_name.as_ref().is_some_and(|(c, _)| key_col < *c) {
+            env_name = None;
         }
-        let secret = is_secret_key(&full) || (key == "value" && secret_name_at == Some(key_col));
+        let scalar = Value::String(value.trim_matches(['"', '\'']).to_string());
+        let secret = is_secret_key(&full)
+            || (!value.starts_with(['|', '>', '{', '[', '&', '*']) && is_secret_value(&full, &scalar))
+            || (key == "value" && env_name.as_ref().is_some_and(|(c, n)| *c == key_col && is_secret_env(n, &scalar)));
         let at = body.len() - content.len() + content.find(':').unwrap() + 1;
         if !secret && (value.starts_with('{') || value.starts_with('[')) {
             // A flow collection on one line: hide the secrets inside it.
@@ -138,6 +141,9 @@ mod tests {
       operate:
         existingSecret: operate-secret
         clientSecret: s3cr3t  # comment
+      zeebe:
+        existingSecret:
+          name: zeebe-credentials
   elasticsearch:
     password: |
       ABC
@@ -153,12 +159,16 @@ connectors:
   password:
   token: \"quoted\"
 ";
+        // A 12.x client's string `existingSecret` is the client secret itself; `{name: ...}` names a Secret.
         let want = "global:
   identity:
     auth:
       operate:
-        existingSecret: operate-secret
+        existingSecret: <redacted>
         clientSecret: <redacted>
+      zeebe:
+        existingSecret:
+          name: zeebe-credentials
   elasticsearch:
     password: <redacted>
       <redacted>
