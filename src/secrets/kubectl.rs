@@ -137,7 +137,11 @@ impl Kubectl {
         let spawn_err = |source| KubectlError::Spawn { bin: self.bin.display().to_string(), source };
         let mut child = cmd.spawn().map_err(spawn_err)?;
         if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            pipe.write_all(bytes).map_err(spawn_err)?;
+            // kubectl may exit before reading (a bad flag, no cluster): its exit status says why.
+            match pipe.write_all(bytes) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(spawn_err(e)),
+                _ => {}
+            }
         }
         let out = child.wait_with_output().map_err(spawn_err)?;
         if !out.status.success() {
