@@ -29,6 +29,11 @@ pub fn redact_text(text: &str) -> String {
             }
             block = None;
         }
+        if body.trim_start().starts_with('#') {
+            // A comment line, even one that reads like `key: value`.
+            out.push_str(line);
+            continue;
+        }
         let item = body.trim_start().strip_prefix("- ");
         let content = item.unwrap_or(body.trim_start());
         let key_col = if item.is_some() { indent + 2 } else { indent };
@@ -135,7 +140,8 @@ mod tests {
 
     #[test]
     fn secret_values_are_hidden_and_everything_else_kept() {
-        let text = "global:
+        let text = "# a comment: secret words in it stay
+global:
   identity:
     auth:
       operate:
@@ -160,7 +166,8 @@ connectors:
   token: \"quoted\"
 ";
         // A 12.x client's string `existingSecret` is the client secret itself; `{name: ...}` names a Secret.
-        let want = "global:
+        let want = "# a comment: secret words in it stay
+global:
   identity:
     auth:
       operate:

@@ -37,7 +37,9 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
                 }
                 let item = Item::new(ItemKind::Changed, Some(dotted(&l.path)), Some(name_key.clone()), l.location.clone())
                     .reason(format!("plaintext secret: now read from the Secret {secret}, key {} (value not shown)", l.key));
-                d.consume(&l.path, item);
+                // Moved (its place and comments kept on the way), then its value replaced by the name.
+                d.move_to(&l.path, &ctx.path(name_key));
+                d.items.insert(l.path.clone(), item);
                 old_key_of_client(ctx, d, l, secret);
                 for (n, k, key) in refs {
                     added(ctx, d, &n, json!(secret), &l.path);
