@@ -141,7 +141,8 @@ fn text(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[String])
         .rows
         .iter()
         .filter_map(|r| match r.status {
-            Status::Off { switch } => Some(format!("{} ({switch})", r.row.title)),
+            // Values-only rows that are off have nothing to say unless the values set them (listed above).
+            Status::Off { switch } if r.row.origin != Origin::Values => Some(format!("{} ({switch})", r.row.title)),
             _ => None,
         })
         .collect();

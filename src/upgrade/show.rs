@@ -47,12 +47,12 @@ pub fn redact_text(text: &str) -> String {
         let full: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).chain([key]).collect();
         let full = full.join(".");
         path.push((key_col, key.to_string()));
+        let scalar = Value::String(scalar_text(value));
         if key == "name" {
-            env_name = Some((key_col, value.trim_matches(['"', '\'']).to_string()));
+            env_name = Some((key_col, scalar_text(value)));
         } else if item.is_some() || env_name.as_ref().is_some_and(|(c, _)| key_col < *c) {
             env_name = None;
         }
-        let scalar = Value::String(value.trim_matches(['"', '\'']).to_string());
         let secret = is_secret_key(&full)
             || (!value.starts_with(['|', '>', '{', '[', '&', '*']) && is_secret_value(&full, &scalar))
             || (key == "value" && env_name.as_ref().is_some_and(|(c, n)| *c == key_col && is_secret_env(n, &scalar)));
@@ -79,6 +79,30 @@ pub fn redact_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// The text of a one-line scalar as written after `key:`: quotes removed, a trailing comment cut.
+fn scalar_text(value: &str) -> String {
+    for q in ['"', '\''] {
+        if let Some(rest) = value.strip_prefix(q) {
+            let mut out = String::new();
+            let mut chars = rest.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if q == '"' => out.extend(chars.next()),
+                    c if c == q && q == '\'' && chars.peek() == Some(&'\'') => {
+                        chars.next();
+                        out.push('\'');
+                    }
+                    c if c == q => return out,
+                    c => out.push(c),
+                }
+            }
+            return out;
+        }
+    }
+    let cut = value.find(" #").map_or(value, |i| &value[..i]);
+    cut.trim().to_string()
 }
 
 /// The objects an upgrade adds, removes and changes, previous manifest against rendered.
@@ -192,6 +216,15 @@ connectors:
   token: <redacted>
 ";
         assert_eq!(redact_text(text), want);
+    }
+
+    #[test]
+    fn scalars_are_read_without_quotes_and_comments() {
+        assert_eq!(scalar_text("\"a\\\"b\" # c"), "a\"b");
+        assert_eq!(scalar_text("'it''s' # c"), "it's");
+        assert_eq!(scalar_text("plain#not-a-comment  # comment"), "plain#not-a-comment");
+        let text = "env:\n  - name: SIGNING_KEY\n    value: \"Zq8#rT2!mW9xLp4K\"   # random: hidden\n";
+        assert_eq!(redact_text(text), "env:\n  - name: SIGNING_KEY\n    value: <redacted>\n");
     }
 
     #[test]
