@@ -24,7 +24,8 @@ import sys
 out = ["# Generated 8.7 values for the secrets benchmark."]
 out += ["global:", "  identity:", "    auth:", "      zeebe:", "        existingSecret: zeebe-client-plain",
         "  elasticsearch:", "    auth:", "      password: es-plain"]
-out += ["identity:", "  firstUser:", "    password: first-plain", "identityKeycloak:", "  auth:", "    adminPassword: kc-plain"]
+out += ["identity:", "  firstUser:", "    password: first-plain"]
+out += ["identityKeycloak:", "  auth:", "    adminPassword: kc-plain"]
 for comp in ["zeebe", "zeebeGateway", "operate", "tasklist", "connectors"]:
     out += [f"{comp}:", "  env:"]
     for i in range(200):
@@ -45,18 +46,19 @@ median() { # command...
   done
   printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
 }
+row() { printf '%-48s %8s ms\n' "$1" "$2"; }
 v=$work/values.yaml
 echo "input: $size bytes, $(wc -l < "$v") lines; median of $runs runs (wall, ms)"
-printf '%-44s %8s ms\n' "cat" "$(median cat "$v")"
+row "cat" "$(median cat "$v")"
 if command -v yq >/dev/null 2>&1; then
-  printf '%-44s %8s ms\n' "yq . (parse + re-emit)" "$(median yq . "$v")"
+  row "yq . (parse + re-emit)" "$(median yq . "$v")"
 else
   echo "yq                                           (not installed; apt-get install yq for this baseline)"
 fi
-printf '%-44s %8s ms\n' "helm-camunda-upgrade secrets plan" "$(median "$bin" secrets plan "$v")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade secrets plan --output json" "$(median "$bin" secrets plan --output json "$v")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$v")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate --secret-name" "$(median "$bin" migrate -q --secret-name camunda-credentials "$v")"
+row "helm-camunda-upgrade secrets plan" "$(median "$bin" secrets plan "$v")"
+row "helm-camunda-upgrade secrets plan --output json" "$(median "$bin" secrets plan --output json "$v")"
+row "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$v")"
+row "helm-camunda-upgrade migrate --secret-name" "$(median "$bin" migrate -q --secret-name camunda-credentials "$v")"
 
 [ "$cluster" = yes ] || exit 0
 scripts/install-helm.sh
@@ -73,8 +75,9 @@ names=$("$kubectl" get secret -n bench -o name | grep -v sh.helm | sed 's|secret
 cd "$work"
 echo "extract on a real kube-apiserver (release with 11 generated secrets); median of $runs runs (wall, ms)"
 # shellcheck disable=SC2086
-printf '%-44s %8s ms\n' "helm get values + kubectl get secret (by hand)" \
+row "helm get values + kubectl get secret (by hand)" \
   "$(median sh -c "'$helm' get values r -n bench -o yaml && '$kubectl' get secret -n bench -o json $names")"
-printf '%-44s %8s ms\n' "helm-camunda-upgrade secrets extract" "$(median "$bin" secrets extract --release r --overlay o1.yaml)"
+row "helm-camunda-upgrade secrets extract" "$(median "$bin" secrets extract --release r --overlay o1.yaml)"
 rm -f o1.yaml
-printf '%-44s %8s ms\n' "helm-camunda-upgrade secrets extract --apply" "$(median "$bin" secrets extract --release r --apply --overlay o1.yaml)"
+row "helm-camunda-upgrade secrets extract --apply" \
+  "$(median "$bin" secrets extract --release r --apply --overlay o1.yaml)"

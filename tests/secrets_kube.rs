@@ -72,7 +72,7 @@ fn extract_apply_holds_exactly_the_original_values_and_the_overlay_references_ev
     same_data(&got, &want).unwrap();
     // No other Secret was touched: the originals still hold what they held.
     for (secret, data_key, key) in ALL {
-        assert_eq!(c.secret(secret).unwrap()[data_key] == want[key], true, "{secret}/{data_key} changed");
+        assert!(c.secret(secret).unwrap()[data_key] == want[key], "{secret}/{data_key} changed");
     }
     let mut after = c.secret_names();
     after.retain(|n| n != "camunda-credentials");
@@ -124,15 +124,21 @@ fn references_to_own_secrets_are_left_alone_and_missing_keys_are_added() {
     c.create_secret("creds", &[("unrelated", b"keep-me-1"), ("identity-firstuser-password", b"fu-pw-9")], &[]);
     c.install(
         "r",
-        &["global.identity.auth.connectors.existingSecret.name=conn-own", "identityKeycloak.auth.existingSecret=kc-own"],
+        &[
+            "global.identity.auth.connectors.existingSecret.name=conn-own",
+            "identityKeycloak.auth.existingSecret=kc-own",
+        ],
         &[],
     );
     let values = c.cwd.path().join("first-user.yaml");
     std::fs::write(&values, "identity:\n  firstUser:\n    password: fu-pw-9\n").unwrap();
-    c.home.run(["upgrade", "r", &secrets::chart(), "-n", &c.ns, "--reuse-values", "-f", values.to_str().unwrap()]).ok("upgrade");
+    c.home
+        .run(["upgrade", "r", &secrets::chart(), "-n", &c.ns, "--reuse-values", "-f", values.to_str().unwrap()])
+        .ok("upgrade");
     assert!(c.secret("r-connectors-identity-secret").is_none() && c.secret("r-keycloak").is_none());
 
-    let run = c.run(["secrets", "extract", "--release", "r", "--secret-name", "creds", "--apply", "--overlay", "o.yaml"]);
+    let run =
+        c.run(["secrets", "extract", "--release", "r", "--secret-name", "creds", "--apply", "--overlay", "o.yaml"]);
     let run = run.ok("extract");
     let got = c.secret("creds").unwrap();
     let keys: Vec<&str> = got.keys().map(String::as_str).collect();
@@ -150,7 +156,11 @@ fn references_to_own_secrets_are_left_alone_and_missing_keys_are_added() {
     assert!(got["unrelated"] == b"keep-me-1", "a key of the user's changed");
     assert!(got["identity-firstuser-password"] == b"fu-pw-9");
     assert!(run.stderr.contains("added identity-keycloak-postgresql-admin-password"), "{}", run.stderr);
-    assert!(run.stderr.contains("Keycloak admin password: identityKeycloak.auth.existingSecret names kc-own"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Keycloak admin password: identityKeycloak.auth.existingSecret names kc-own"),
+        "{}",
+        run.stderr
+    );
     let refs = overlay_refs(&std::fs::read_to_string(c.cwd.path().join("o.yaml")).unwrap());
     assert!(!refs.keys().any(|k| k.starts_with("connectors.") || k.starts_with("identityKeycloak.auth")), "{refs:?}");
     assert_eq!(refs["identityKeycloak.postgresql.auth.existingSecret"], "creds");
@@ -190,7 +200,8 @@ fn canaries_never_leak() {
     std::fs::write(
         &values,
         format!(
-            "global:\n  identity:\n    auth:\n      zeebe:\n        existingSecret: {zeebe}\n  elasticsearch:\n    auth:\n      password: {es}\n\
+            "global:\n  identity:\n    auth:\n      zeebe:\n        existingSecret: {zeebe}\n\
+             \x20 elasticsearch:\n    auth:\n      password: {es}\n\
              identity:\n  firstUser:\n    password: {first}\n\
              identityKeycloak:\n  auth:\n    adminPassword: {kc}\n\
              zeebe:\n  env:\n    - name: DB_PASSWORD\n      value: {env}\n\
@@ -201,7 +212,10 @@ fn canaries_never_leak() {
     c.install("r", &EVERYTHING_ON, &[&values]);
     // An extra key of the user's in the consolidated Secret.
     c.create_secret("camunda-credentials", &[("unrelated", cluster_only.as_bytes())], &[]);
-    let mut secrets: Vec<Vec<u8>> = [&zeebe, &es, &first, &kc, &env, &manual, &shape, &cluster_only].iter().map(|s| s.as_bytes().to_vec()).collect();
+    let mut secrets: Vec<Vec<u8>> = [&zeebe, &es, &first, &kc, &env, &manual, &shape, &cluster_only]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
     for (secret, data_key, _) in ALL {
         secrets.push(c.secret(secret).unwrap()[data_key].clone());
     }
@@ -212,13 +226,29 @@ fn canaries_never_leak() {
         ("plan release", vec!["secrets", "plan", "--release", "r"], false),
         ("plan release json", vec!["secrets", "plan", "--release", "r", "--output", "json"], true),
         ("extract", vec!["secrets", "extract", "--release", "r"], false),
-        ("extract --out", vec!["secrets", "extract", "--release", "r", "--out", "secret.yaml", "--overlay", "o2.yaml"], false),
+        (
+            "extract --out",
+            vec!["secrets", "extract", "--release", "r", "--out", "secret.yaml", "--overlay", "o2.yaml"],
+            false,
+        ),
         ("extract --apply", vec!["secrets", "extract", "--release", "r", "--apply", "--overlay", "o3.yaml"], true),
-        ("extract --apply again", vec!["secrets", "extract", "--release", "r", "--apply", "--overlay", "o3.yaml"], false),
+        (
+            "extract --apply again",
+            vec!["secrets", "extract", "--release", "r", "--apply", "--overlay", "o3.yaml"],
+            false,
+        ),
         ("extract refused", vec!["secrets", "extract", "--release", "r", "--secret-name", "r-keycloak"], true),
-        ("migrate -o", vec!["migrate", v, "--secret-name", "camunda-credentials", "--report-json", "rep1.json", "-o", "m1.yaml"], false),
+        (
+            "migrate -o",
+            vec!["migrate", v, "--secret-name", "camunda-credentials", "--report-json", "rep1.json", "-o", "m1.yaml"],
+            false,
+        ),
         ("migrate --diff", vec!["migrate", v, "--secret-name", "camunda-credentials", "--diff"], false),
-        ("migrate --diff -o", vec!["migrate", v, "--secret-name", "camunda-credentials", "--diff", "-o", "m2.yaml"], true),
+        (
+            "migrate --diff -o",
+            vec!["migrate", v, "--secret-name", "camunda-credentials", "--diff", "-o", "m2.yaml"],
+            true,
+        ),
         ("migrate plain report", vec!["migrate", v, "--report-json", "rep2.json", "-o", "m3.yaml"], false),
         ("migrate plain diff", vec!["migrate", v, "--diff"], false),
         ("compat", vec!["compat", v, "--explain"], false),
@@ -262,7 +292,9 @@ fn canaries_never_leak() {
     assert!(data["identity-orchestration-client-token"] == zeebe.as_bytes(), "the 12.x literal, read from its Secret");
     assert!(data["identity-keycloak-admin-password"] == kc.as_bytes());
     assert!(data["elasticsearch-password"] == es.as_bytes() && data["identity-firstuser-password"] == first.as_bytes());
-    assert!(data["orchestration-db-password"] == env.as_bytes() && data["connectors-custom-api-token"] == manual.as_bytes());
+    assert!(
+        data["orchestration-db-password"] == env.as_bytes() && data["connectors-custom-api-token"] == manual.as_bytes()
+    );
     // The cluster's copy: the user's key kept, ours added.
     let live = c.secret("camunda-credentials").unwrap();
     assert!(live["unrelated"] == cluster_only.as_bytes());
@@ -277,7 +309,12 @@ fn a_missing_secret_or_key_is_refused_and_nothing_is_written() {
     c.delete_secret("r-postgresql");
     c.create_secret("r-postgresql", &[("password", b"only-the-user")], &[]);
     let run = c.run(["secrets", "extract", "--release", "r", "--apply", "--out", "s.yaml"]).expect_code(4, "missing");
-    assert!(run.stderr.contains("the cluster in namespace sm-") && run.stderr.contains("no Secret r-keycloak (for Keycloak admin password)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the cluster in namespace sm-")
+            && run.stderr.contains("no Secret r-keycloak (for Keycloak admin password)"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("no key postgres-password in Secret r-postgresql"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
     assert_eq!(c.files(), Vec::<String>::new(), "nothing written");
@@ -287,8 +324,12 @@ fn a_missing_secret_or_key_is_refused_and_nothing_is_written() {
 #[test]
 fn a_release_without_identity_is_refused() {
     let c = Cluster::new("si");
-    c.install("r", &["identity.enabled=false", "global.identity.auth.enabled=false", "identityKeycloak.enabled=false"], &[]);
-    assert!(c.secret_names().len() == 0, "the chart generated secrets without Identity");
+    c.install(
+        "r",
+        &["identity.enabled=false", "global.identity.auth.enabled=false", "identityKeycloak.enabled=false"],
+        &[],
+    );
+    assert!(c.secret_names().is_empty(), "the chart generated secrets without Identity");
     let run = c.run(["secrets", "extract", "--release", "r", "--apply"]).expect_code(4, "no identity");
     assert!(run.stderr.contains("release r ran without Identity"), "{}", run.stderr);
     assert_eq!(c.files(), Vec::<String>::new());
@@ -306,18 +347,33 @@ fn no_cluster_access_no_kubectl_no_release_fail_cleanly() {
     let text = std::fs::read_to_string(&c.api.kubeconfig).unwrap();
     let server = text.lines().find_map(|l| l.trim().strip_prefix("server: ")).unwrap().to_string();
     std::fs::write(&dead, text.replace(&server, "https://127.0.0.1:1")).unwrap();
-    let run = Run::from(c.ours(["secrets", "extract", "--release", "r", "--apply"]).env("KUBECONFIG", &dead).output().unwrap());
+    let run = Run::from(
+        c.ours(["secrets", "extract", "--release", "r", "--apply"]).env("KUBECONFIG", &dead).output().unwrap(),
+    );
     let run = run.expect_code(1, "no cluster");
-    assert!(run.stderr.contains("cannot read the values of release r") && run.stderr.contains("127.0.0.1:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot read the values of release r") && run.stderr.contains("127.0.0.1:1"),
+        "{}",
+        run.stderr
+    );
     std::fs::remove_file(&dead).unwrap();
     assert_eq!(c.files(), Vec::<String>::new());
 
-    let run = Run::from(c.ours(["secrets", "extract", "--release", "r"]).env("HELM_CAMUNDA_UPGRADE_KUBECTL", "/nonexistent/kubectl").output().unwrap());
+    let run = Run::from(
+        c.ours(["secrets", "extract", "--release", "r"])
+            .env("HELM_CAMUNDA_UPGRADE_KUBECTL", "/nonexistent/kubectl")
+            .output()
+            .unwrap(),
+    );
     let run = run.expect_code(1, "no kubectl");
     assert!(run.stderr.contains("cannot find kubectl \"/nonexistent/kubectl\""), "{}", run.stderr);
 
     let run = c.run(["secrets", "extract", "--release", "nope"]).expect_code(1, "no release");
-    assert!(run.stderr.contains("cannot read the values of release nope") && run.stderr.contains("not found"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot read the values of release nope") && run.stderr.contains("not found"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(c.files(), Vec::<String>::new());
 }
 
@@ -333,15 +389,19 @@ fn values_are_never_changed_nor_files_overwritten() {
 
     // A Secret another release owns is never taken over.
     c.create_secret("helm-owned", &[], &[("meta.helm.sh/release-name", "other")]);
-    let run = c.run(["secrets", "extract", "--release", "r", "--apply", "--secret-name", "helm-owned"]).expect_code(4, "owned");
+    let run = c
+        .run(["secrets", "extract", "--release", "r", "--apply", "--secret-name", "helm-owned"])
+        .expect_code(4, "owned");
     assert!(run.stderr.contains("belongs to a Helm release"), "{}", run.stderr);
-    let run = c.run(["secrets", "extract", "--release", "r", "--secret-name", "r-keycloak"]).expect_code(4, "chart's own");
+    let run =
+        c.run(["secrets", "extract", "--release", "r", "--secret-name", "r-keycloak"]).expect_code(4, "chart's own");
     assert!(run.stderr.contains("is a Secret of the 12.x chart"), "{}", run.stderr);
     c.run(["secrets", "extract", "--release", "r", "--secret-name", "Bad_Name"]).expect_code(2, "bad name");
 
     // A file in the way: refused before anything is applied.
     std::fs::write(c.cwd.path().join("existing-secrets-values.yaml"), "mine: true\n").unwrap();
-    let run = c.run(["secrets", "extract", "--release", "r", "--apply", "--secret-name", "fresh"]).expect_code(4, "file");
+    let run =
+        c.run(["secrets", "extract", "--release", "r", "--apply", "--secret-name", "fresh"]).expect_code(4, "file");
     assert!(run.stderr.contains("exists with other content and is not overwritten"), "{}", run.stderr);
     assert!(c.secret("fresh").is_none(), "applied although a file was in the way");
     assert_eq!(std::fs::read_to_string(c.cwd.path().join("existing-secrets-values.yaml")).unwrap(), "mine: true\n");
@@ -351,17 +411,34 @@ fn values_are_never_changed_nor_files_overwritten() {
     std::fs::write(
         &wrapper,
         format!(
-            "#!/bin/sh\nfor a; do [ \"$a\" = create ] && {{ echo 'simulated failure' >&2; exit 1; }}; done\nexec '{}' \"$@\"\n",
+            "#!/bin/sh\nfor a; do [ \"$a\" = create ] && {{ echo 'simulated failure' >&2; exit 1; }}; done\n\
+             exec '{}' \"$@\"\n",
             secrets::kubectl_bin().display()
         ),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let args = ["secrets", "extract", "--release", "r", "--apply", "--secret-name", "fresh", "--overlay", "o.yaml", "--out", "s.yaml"];
+    let args = [
+        "secrets",
+        "extract",
+        "--release",
+        "r",
+        "--apply",
+        "--secret-name",
+        "fresh",
+        "--overlay",
+        "o.yaml",
+        "--out",
+        "s.yaml",
+    ];
     let run = Run::from(c.ours(args).env("HELM_CAMUNDA_UPGRADE_KUBECTL", &wrapper).output().unwrap());
     let run = run.expect_code(1, "apply fails");
-    assert!(run.stderr.contains("creating the Secret failed") && run.stderr.contains("simulated failure"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("creating the Secret failed") && run.stderr.contains("simulated failure"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(c.files(), vec!["existing-secrets-values.yaml".to_string()], "nothing else written");
     std::fs::remove_file(&wrapper).unwrap();
 }

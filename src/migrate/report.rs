@@ -230,22 +230,32 @@ pub fn is_secret_name(s: &str) -> bool {
         })
 }
 
-/// A string that looks generated rather than written: at least 12 characters, no
-/// spaces, not a URL or path, three kinds of characters (lower, upper, digit,
-/// other) or two with a digit from 20 characters on, and no long runs of one
-/// character. Words, names, versions, hosts and paths fail it.
+/// A string that looks generated rather than written: at least 12 characters, no spaces, not a
+/// URL or path, not a name/host/version (lowercase words and digits joined by `.` or `-`), three
+/// kinds of characters (lower, upper, digit, other) or two with a digit from 20 characters on,
+/// few repeated characters, and the kind of character changing often (as in random text, unlike
+/// words and numbers written next to each other).
 pub fn looks_random(s: &str) -> bool {
-    if s.chars().count() < 12 || s.chars().any(char::is_whitespace) || s.contains("://") || s.starts_with('/') || s.starts_with("${") {
+    let n = s.chars().count();
+    if n < 12 || s.chars().any(char::is_whitespace) || s.contains("://") || s.starts_with('/') || s.starts_with("${") {
         return false;
     }
-    let has = |f: fn(&char) -> bool| s.chars().any(|c| f(&c)) as u8;
-    let lower = has(|c| c.is_ascii_lowercase());
-    let upper = has(|c| c.is_ascii_uppercase());
-    let digit = has(|c| c.is_ascii_digit());
-    let other = has(|c| !c.is_ascii_alphanumeric());
-    let kinds = lower + upper + digit + other;
+    if is_secret_name(s) && s.contains(['.', '-']) {
+        return false;
+    }
+    let class = |c: char| match c {
+        'a'..='z' => 0u8,
+        'A'..='Z' => 1,
+        '0'..='9' => 2,
+        _ => 3,
+    };
+    let mut seen = [false; 4];
+    s.chars().for_each(|c| seen[class(c) as usize] = true);
+    let kinds = seen.iter().filter(|x| **x).count();
     let distinct = s.chars().collect::<std::collections::HashSet<_>>().len();
-    (kinds >= 3 || (kinds == 2 && digit == 1 && s.len() >= 20)) && distinct * 2 >= s.chars().count().min(40)
+    let chars: Vec<u8> = s.chars().map(class).collect();
+    let changes = chars.windows(2).filter(|w| w[0] != w[1]).count();
+    (kinds >= 3 || (kinds == 2 && seen[2] && n >= 20)) && distinct * 2 >= n.min(40) && changes * 10 >= (n - 1) * 3
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -368,5 +378,37 @@ mod tests {
         assert!(!is_secret_key("zeebe.clusterSize"));
         assert!(is_secret_key("global.license.key"));
         assert!(!is_secret_key("global.identity.auth.tokenUrl"));
+        // Env-style names judge as the words they are made of.
+        assert!(is_secret_key("API_KEY") && is_secret_key("SPRING_DATASOURCE_PASSWORD") && is_secret_key("PRIVATE_KEY"));
+        assert!(!is_secret_key("OPERATE_CLIENT_SCOPE") && !is_secret_key("LOG_LEVEL"));
+    }
+
+    #[test]
+    fn secret_values_by_meaning_and_shape() {
+        use super::{is_secret_env, is_secret_name, is_secret_value, looks_random};
+        use serde_json::json;
+        // 12.x: a string existingSecret of an Identity client is the client secret itself.
+        assert!(is_secret_value("global.identity.auth.zeebe.existingSecret", &json!("camunda-credentials")));
+        assert!(!is_secret_value("global.identity.auth.zeebe.existingSecret.name", &json!("camunda-credentials")));
+        // Elsewhere it names a Secret, unless no Secret can be called that and it looks generated.
+        assert!(!is_secret_value("identityKeycloak.auth.existingSecret", &json!("camunda-credentials")));
+        assert!(is_secret_value("identityKeycloak.auth.existingSecret", &json!("x9Fk2LmQ7rT4vB8n")));
+        // Weak names: only random-looking values.
+        assert!(is_secret_value("connectors.signingKey", &json!("Zq8#rT2!mW9xLp4K")));
+        assert!(!is_secret_value("connectors.signingKey", &json!("rsa-sha256")));
+        assert!(!is_secret_value("connectors.hostKeyPath", &json!("Zq8#rT2!mW9xLp4K")));
+        assert!(is_secret_env("HMAC_KEY", &json!("Zq8#rT2!mW9xLp4K")) && !is_secret_env("CACHE_KEY", &json!("users-by-id")));
+        assert!(is_secret_env("DB_PASSWORD", &json!("demo")) && !is_secret_env("DB_PASSWORD", &json!("")));
+        // Empty values and collections hide nothing.
+        assert!(!is_secret_value("identity.firstUser.password", &json!("")));
+        assert!(!is_secret_value("identity.firstUser.password", &json!(null)));
+        assert!(is_secret_value("identity.firstUser.password", &json!(1234)));
+        for plain in ["camunda-platform-12.13.3", "https://a.example.com/x?y=Z1", "/usr/local/camunda/data", "ThisIsJustCamelCase", "aaaaaaaaaaaaaaaaaaaaaaa1"] {
+            assert!(!looks_random(plain), "{plain}");
+        }
+        for random in ["7NfVYDyNONq2xW", "Zq8#rT2!mW9xLp4K", "3f9a1c07be42d8e6a5b1c9d0"] {
+            assert!(looks_random(random), "{random}");
+        }
+        assert!(is_secret_name("camunda-credentials") && is_secret_name("a.b-c") && !is_secret_name("Camunda") && !is_secret_name("a..b"));
     }
 }

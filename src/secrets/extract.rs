@@ -122,7 +122,9 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
                     continue;
                 }
                 Some(None) => {
-                    skipped.push(format!("{secret} has no {data_key} (no database user besides postgres): not carried over"));
+                    skipped.push(format!(
+                        "{secret} has no {data_key} (no database user besides postgres): not carried over"
+                    ));
                     continue;
                 }
                 Some(Some(bytes)) => (SecretValue::new(bytes.clone()), format!("from Secret {secret}, key {data_key}")),
@@ -153,15 +155,16 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
         name: args.secret_name.clone(),
         namespace: helm.context.namespace.clone(),
         release: release.clone(),
-        items: items.iter().map(|(_, i)| Item { key: i.key.clone(), value: i.value.clone(), from: i.from.clone() }).collect(),
+        items: items
+            .iter()
+            .map(|(_, i)| Item { key: i.key.clone(), value: i.value.clone(), from: i.from.clone() })
+            .collect(),
     };
     let apply = if args.apply { Some(plan_apply(&consolidated, live.get(&args.secret_name), release)?) } else { None };
 
     // 3. Stage the files, apply, then put the files in place.
-    let refs: Vec<(String, String, String)> = items
-        .iter()
-        .filter_map(|(e, i)| e.overlay.clone().map(|(n, k)| (n, k, i.key.clone())))
-        .collect();
+    let refs: Vec<(String, String, String)> =
+        items.iter().filter_map(|(e, i)| e.overlay.clone().map(|(n, k)| (n, k, i.key.clone()))).collect();
     let overlay = manifest::overlay(&args.secret_name, helm.context.namespace.as_deref(), release, &refs);
     let mut staged = vec![Staged::new(&args.overlay, overlay.as_bytes(), false, "--overlay FILE")?];
     if let Some(out) = &args.out {
@@ -176,7 +179,9 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
             kubectl.write(&object, false).context("nothing written: updating the Secret failed")?;
             format!("added {} to the Secret {}", added.join(", "), args.secret_name)
         }
-        Some(Apply::Unchanged) => format!("the Secret {} already holds every key with the same value", args.secret_name),
+        Some(Apply::Unchanged) => {
+            format!("the Secret {} already holds every key with the same value", args.secret_name)
+        }
         None => String::new(),
     };
     let mut done = Vec::new();
@@ -195,7 +200,9 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
 fn plan_apply(c: &Consolidated, existing: Option<&LiveSecret>, release: &str) -> Result<Apply> {
     let Some(existing) = existing else { return Ok(Apply::Create(c.object())) };
     let name = &c.name;
-    if existing.label("app.kubernetes.io/managed-by") == Some("Helm") || existing.annotation("meta.helm.sh/release-name").is_some() {
+    if existing.label("app.kubernetes.io/managed-by") == Some("Helm")
+        || existing.annotation("meta.helm.sh/release-name").is_some()
+    {
         anyhow::bail!(Refused(format!(
             "the Secret {name} belongs to a Helm release (managed-by Helm); the upgrade would change or delete it: \
              choose another --secret-name"
@@ -203,7 +210,9 @@ fn plan_apply(c: &Consolidated, existing: Option<&LiveSecret>, release: &str) ->
     }
     let kind = existing.object.get("type").and_then(Value::as_str).unwrap_or("Opaque");
     if kind != "Opaque" {
-        anyhow::bail!(Refused(format!("the Secret {name} exists with type {kind}, not Opaque: choose another --secret-name")));
+        anyhow::bail!(Refused(format!(
+            "the Secret {name} exists with type {kind}, not Opaque: choose another --secret-name"
+        )));
     }
     let mut differ = Vec::new();
     let mut added = Vec::new();
@@ -229,7 +238,10 @@ fn plan_apply(c: &Consolidated, existing: Option<&LiveSecret>, release: &str) ->
         return Ok(Apply::Unchanged);
     }
     if existing.object.get("immutable") == Some(&json!(true)) {
-        anyhow::bail!(Refused(format!("the Secret {name} is immutable and lacks {}: choose another --secret-name", added.join(", "))));
+        anyhow::bail!(Refused(format!(
+            "the Secret {name} is immutable and lacks {}: choose another --secret-name",
+            added.join(", ")
+        )));
     }
     // The existing object with the keys added; its resourceVersion makes a concurrent change fail.
     let mut object = existing.object.clone();
@@ -253,7 +265,13 @@ fn report(
     let mut s = String::new();
     let ns = c.namespace.as_deref().map(|n| format!(" (namespace {n})")).unwrap_or_default();
     let _ = writeln!(s, "helm-camunda-upgrade: secrets extract {}{ns}", args.release);
-    let _ = writeln!(s, "\nConsolidated Secret {} ({} key{}, values never shown):", c.name, c.items.len(), plural(c.items.len()));
+    let _ = writeln!(
+        s,
+        "\nConsolidated Secret {} ({} key{}, values never shown):",
+        c.name,
+        c.items.len(),
+        plural(c.items.len())
+    );
     for i in &c.items {
         let _ = writeln!(s, "  {} <- {}", i.key, i.from);
     }
@@ -291,7 +309,11 @@ fn report(
         let _ = writeln!(s, "Cluster: nothing changed (pass --apply to create or update {}).", c.name);
     }
     for (path, unchanged) in done {
-        let what = if path == &args.overlay { format!("8.8 values overlay ({refs} reference{})", plural(refs)) } else { "manifest (mode 0600)".into() };
+        let what = if path == &args.overlay {
+            format!("8.8 values overlay ({refs} reference{})", plural(refs))
+        } else {
+            "manifest (mode 0600)".into()
+        };
         let state = if *unchanged { " (unchanged)" } else { "" };
         let _ = writeln!(s, "Wrote {what}: {}{state}", path.display());
     }
@@ -307,5 +329,9 @@ fn report(
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

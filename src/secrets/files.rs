@@ -48,7 +48,8 @@ impl Staged {
     /// Put the file in place. A link, not a rename: a file that appeared meanwhile is not replaced.
     pub fn commit(mut self) -> Result<()> {
         if let Some(tmp) = self.tmp.take() {
-            let r = std::fs::hard_link(&tmp, &self.dest).with_context(|| format!("cannot create {}", self.dest.display()));
+            let r =
+                std::fs::hard_link(&tmp, &self.dest).with_context(|| format!("cannot create {}", self.dest.display()));
             let _ = std::fs::remove_file(&tmp);
             r?;
         }

@@ -58,7 +58,8 @@ impl std::fmt::Debug for LiveSecret {
 
 impl LiveSecret {
     fn from_object(object: Value) -> Result<LiveSecret, String> {
-        let name = object.pointer("/metadata/name").and_then(Value::as_str).ok_or("a Secret without a name")?.to_string();
+        let name =
+            object.pointer("/metadata/name").and_then(Value::as_str).ok_or("a Secret without a name")?.to_string();
         let mut data = BTreeMap::new();
         if let Some(Value::Object(m)) = object.get("data") {
             for (k, v) in m {
@@ -108,7 +109,9 @@ impl Kubectl {
     fn flags(&self) -> Vec<OsString> {
         let mut out: Vec<OsString> = Vec::new();
         let c = &self.context;
-        for (flag, v) in [("--namespace", &c.namespace), ("--context", &c.kube_context), ("--kubeconfig", &c.kubeconfig)] {
+        for (flag, v) in
+            [("--namespace", &c.namespace), ("--context", &c.kube_context), ("--kubeconfig", &c.kubeconfig)]
+        {
             if let Some(v) = v {
                 out.push(flag.into());
                 out.push(v.into());
@@ -119,7 +122,8 @@ impl Kubectl {
 
     fn shown(&self, args: &[&str]) -> String {
         let mut s = self.bin.display().to_string();
-        for a in self.flags().iter().map(|f| f.to_string_lossy().into_owned()).chain(args.iter().map(|a| a.to_string())) {
+        for a in self.flags().iter().map(|f| f.to_string_lossy().into_owned()).chain(args.iter().map(|a| a.to_string()))
+        {
             s.push(' ');
             s.push_str(&a);
         }
@@ -133,7 +137,9 @@ impl Kubectl {
         if self.context.debug {
             eprintln!("helm-camunda-upgrade: running {}", self.shown(args));
         }
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let spawn_err = |source| KubectlError::Spawn { bin: self.bin.display().to_string(), source };
         let mut child = cmd.spawn().map_err(spawn_err)?;
         if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {

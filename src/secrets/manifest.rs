@@ -58,7 +58,8 @@ impl Consolidated {
         if let Some(ns) = &self.namespace {
             metadata["namespace"] = json!(ns);
         }
-        let data: Map<String, Value> = self.items.iter().map(|i| (i.key.clone(), json!(base64::encode(i.value.bytes())))).collect();
+        let data: Map<String, Value> =
+            self.items.iter().map(|i| (i.key.clone(), json!(base64::encode(i.value.bytes())))).collect();
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": metadata, "type": "Opaque", "data": data})
     }
 }
@@ -104,7 +105,11 @@ mod tests {
             name: "camunda-credentials".into(),
             namespace: Some("camunda".into()),
             release: "camunda".into(),
-            items: vec![Item { key: "k1".into(), value: SecretValue::new(b"v1-s3cret".to_vec()), from: "Secret x, key y".into() }],
+            items: vec![Item {
+                key: "k1".into(),
+                value: SecretValue::new(b"v1-s3cret".to_vec()),
+                from: "Secret x, key y".into(),
+            }],
         };
         let redacted = c.yaml(true);
         assert!(!redacted.contains("v1-s3cret") && !redacted.contains(&base64::encode(b"v1-s3cret")));
@@ -112,11 +117,23 @@ mod tests {
         let real: Value = serde_yaml::from_str(&c.yaml(false)).unwrap();
         assert_eq!(real["data"]["k1"], json!(base64::encode(b"v1-s3cret")));
         assert_eq!(real, c.object());
-        let o = overlay("camunda-credentials", Some("camunda"), "camunda", &[
-            ("a.b.existingSecret".into(), "a.b.existingSecretKey".into(), "k1".into()),
-            ("a.c".into(), "a.d".into(), "k2".into()),
-        ]);
+        let o = overlay(
+            "camunda-credentials",
+            Some("camunda"),
+            "camunda",
+            &[
+                ("a.b.existingSecret".into(), "a.b.existingSecretKey".into(), "k1".into()),
+                ("a.c".into(), "a.d".into(), "k2".into()),
+            ],
+        );
         let v: Value = serde_yaml::from_str(&o).unwrap();
-        assert_eq!(v, json!({"a": {"b": {"existingSecret": "camunda-credentials", "existingSecretKey": "k1"}, "c": "camunda-credentials", "d": "k2"}}));
+        assert_eq!(
+            v,
+            json!({"a": {
+                "b": {"existingSecret": "camunda-credentials", "existingSecretKey": "k1"},
+                "c": "camunda-credentials",
+                "d": "k2"
+            }})
+        );
     }
 }

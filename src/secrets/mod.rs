@@ -56,7 +56,9 @@ pub fn run(args: SecretsArgs) -> Result<Exit> {
 
 /// The user-supplied values of a release (`helm get values`), as one source.
 pub fn release_values(helm: &Helm, release: &str) -> Result<Sources> {
-    let text = helm.get_values(release).map_err(|e| anyhow::anyhow!(e).context(format!("cannot read the values of release {release}")))?;
+    let text = helm
+        .get_values(release)
+        .map_err(|e| anyhow::anyhow!(e).context(format!("cannot read the values of release {release}")))?;
     // A release without user values answers `null`.
     let text = if text.trim() == "null" { String::new() } else { text };
     Ok(Sources::new(vec![Source::from_text(&format!("helm get values {release}"), None, text)?]))

@@ -55,7 +55,9 @@ pub fn run(args: PlanArgs) -> Result<Exit> {
     let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
     let out = match args.output {
         Format::Text => text(&inv, &args.secret_name, args.release.as_deref(), &names),
-        Format::Json => serde_json::to_string_pretty(&to_json(&inv, &args.secret_name, args.release.as_deref(), &names))? + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&to_json(&inv, &args.secret_name, args.release.as_deref(), &names))? + "\n"
+        }
     };
     std::io::stdout().lock().write_all(out.as_bytes()).context("writing to stdout")?;
     Ok(Exit::Ok)
@@ -105,14 +107,17 @@ fn text(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[String])
             }
         }
     }
-    let defaults: Vec<_> = inv.rows.iter().filter(|r| matches!(r.status, Status::FromValues { literal: None })).collect();
+    let defaults: Vec<_> =
+        inv.rows.iter().filter(|r| matches!(r.status, Status::FromValues { literal: None })).collect();
     if !defaults.is_empty() {
         let _ = writeln!(s, "\n12.x defaults 8.7 ran with (13.x expects them in the Secret):");
         for rs in defaults {
-            let _ = writeln!(s, "  {} ({}) -> {secret} / {}", rs.row.title, rs.row.literal.join(", "), rs.row.consolidated);
+            let _ =
+                writeln!(s, "  {} ({}) -> {secret} / {}", rs.row.title, rs.row.literal.join(", "), rs.row.consolidated);
         }
     }
-    let (unused, used): (Vec<&Literal>, Vec<&Literal>) = inv.literals.iter().partition(|l| matches!(l.target, Target::Unused(_)));
+    let (unused, used): (Vec<&Literal>, Vec<&Literal>) =
+        inv.literals.iter().partition(|l| matches!(l.target, Target::Unused(_)));
     if !used.is_empty() {
         let _ = writeln!(s, "\nPlaintext secrets in the values (values never shown):");
         for l in &used {
@@ -162,7 +167,11 @@ fn text(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[String])
         let _ = writeln!(s, "8.7 ran without Identity (identity.enabled and global.identity.auth.enabled are off).");
     }
     for (a, b) in inv.conflicts() {
-        let _ = writeln!(s, "Conflict: {} and {} differ but would share the key {}: make them one by hand.", a.shown, b.shown, a.key);
+        let _ = writeln!(
+            s,
+            "Conflict: {} and {} differ but would share the key {}: make them one by hand.",
+            a.shown, b.shown, a.key
+        );
     }
     s
 }
@@ -175,7 +184,9 @@ fn to_json(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[Strin
             let r = rs.row;
             let mut o = json!({"id": r.id, "title": r.title, "consolidatedKey": r.consolidated});
             let (status, extra) = match &rs.status {
-                Status::FromSecret { secret, data_key } => ("generated", json!({"secret": secret, "dataKey": data_key, "required": r.required})),
+                Status::FromSecret { secret, data_key } => {
+                    ("generated", json!({"secret": secret, "dataKey": data_key, "required": r.required}))
+                }
                 Status::FromValues { literal: Some(_) } => ("plaintext", json!({})),
                 Status::FromValues { literal: None } => ("default", json!({})),
                 Status::LeftAlone { key, secret } => ("left-alone", json!({"referencedBy": key, "secret": secret})),
@@ -196,7 +207,8 @@ fn to_json(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[Strin
         .literals
         .iter()
         .map(|l| {
-            let mut o = json!({"key": crate::yaml::join_path(&l.path), "consolidatedKey": l.key, "row": l.row.map(|r| r.id)});
+            let mut o =
+                json!({"key": crate::yaml::join_path(&l.path), "consolidatedKey": l.key, "row": l.row.map(|r| r.id)});
             if let Some(loc) = &l.location {
                 o["file"] = json!(loc.file);
                 o["line"] = json!(loc.line);
@@ -204,7 +216,9 @@ fn to_json(inv: &Inventory, secret: &str, release: Option<&str>, inputs: &[Strin
             }
             o["target"] = match &l.target {
                 Target::Keys { name_key, key_key } => json!({"kind": "reference", "secret": name_key, "key": key_key}),
-                Target::Env { list, name } => json!({"kind": "env", "list": crate::yaml::join_path(list), "name": name}),
+                Target::Env { list, name } => {
+                    json!({"kind": "env", "list": crate::yaml::join_path(list), "name": name})
+                }
                 Target::Manual => json!({"kind": "manual"}),
                 Target::Unused(why) => json!({"kind": "unused", "reason": why}),
             };

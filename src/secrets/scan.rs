@@ -197,7 +197,8 @@ pub fn inventory(sources: &Sources, release: Option<&str>) -> Inventory {
         let mut used_literal = None;
         for key in row.literal {
             let path = ctx.path(key);
-            let Some(value) = ctx.get_p(&path).filter(|v| !is_map_reference(row, key, v)).and_then(SecretValue::of) else {
+            let Some(value) = ctx.get_p(&path).filter(|v| !is_map_reference(row, key, v)).and_then(SecretValue::of)
+            else {
                 continue;
             };
             let target = if let Some(sw) = off {
@@ -282,7 +283,15 @@ fn walk(ctx: &Ctx, v: &Value, path: &mut Vec<String>, out: &mut Vec<Literal>) {
                     walk(ctx, child, path, out);
                 } else if let Some(value) = SecretValue::of(child).filter(|_| is_secret_value(&dotted, child)) {
                     let (key, target) = keyed(path);
-                    out.push(Literal { shown: dotted, location: ctx.loc(path), path: path.clone(), value, key, target, row: None });
+                    out.push(Literal {
+                        shown: dotted,
+                        location: ctx.loc(path),
+                        path: path.clone(),
+                        value,
+                        key,
+                        target,
+                        row: None,
+                    });
                 }
                 path.pop();
             }
@@ -324,10 +333,16 @@ fn env(ctx: &Ctx, list: &Value, path: &[String], out: &mut Vec<Literal>) {
             // Env lists inside containers of a list (sidecars[0].env) have no stable 8.8 path.
             Some(to) if !to.iter().any(|p| p.starts_with('[')) => {
                 let prefix = &to[..to.len() - 1];
-                (format!("{}-{}", kebab(prefix), kebab(&[name.to_string()])), Target::Env { list: to.clone(), name: name.into() })
+                (
+                    format!("{}-{}", kebab(prefix), kebab(&[name.to_string()])),
+                    Target::Env { list: to.clone(), name: name.into() },
+                )
             }
             Some(_) => (format!("{}-{}", kebab(&path[..path.len() - 1]), kebab(&[name.to_string()])), Target::Manual),
-            None => (kebab(&[path.to_vec(), vec![name.to_string()]].concat()), Target::Unused("the migration drops this list".into())),
+            None => (
+                kebab(&[path.to_vec(), vec![name.to_string()]].concat()),
+                Target::Unused("the migration drops this list".into()),
+            ),
         };
         let mut at = path.to_vec();
         at.push(format!("[{i}]"));
@@ -416,7 +431,10 @@ mod tests {
     #[test]
     fn defaults_of_12x() {
         let i = inv("{}");
-        assert!(matches!(status(&i, "keycloak-admin"), Status::FromSecret { secret: Some(s), .. } if s == "camunda-keycloak"));
+        assert!(
+            matches!(status(&i, "keycloak-admin"),
+                Status::FromSecret { secret: Some(s), .. } if s == "camunda-keycloak")
+        );
         assert!(matches!(status(&i, "orchestration-client"), Status::FromSecret { .. }));
         assert!(matches!(status(&i, "console-client"), Status::Off { switch: "console.enabled" }));
         assert!(matches!(status(&i, "webmodeler-postgresql-admin"), Status::Off { .. }));
@@ -442,21 +460,27 @@ mod tests {
     #[test]
     fn references_literals_and_shapes() {
         let i = inv(
-            "global:\n  identity:\n    auth:\n      zeebe:\n        existingSecret: s3cr3t-literal\n      connectors:\n        existingSecret:\n          name: mine\n\
+            "global:\n  identity:\n    auth:\n      zeebe:\n        existingSecret: s3cr3t-literal\n\
+             \x20     connectors:\n        existingSecret:\n          name: mine\n\
              identityKeycloak:\n  auth:\n    existingSecret: kc\n    adminPassword: unused1\n\
              zeebe:\n  env:\n    - name: DB_PASSWORD\n      value: pw1\n    - name: LOG_LEVEL\n      value: debug\n\
-             connectors:\n  env:\n    - name: API_KEY\n      value: k1\n  custom:\n    apiToken: tok\n    signingKey: Zx8#kLm2Qp9!vR\n    hostKey: plain-name\n\
+             connectors:\n  env:\n    - name: API_KEY\n      value: k1\n\
+             \x20 custom:\n    apiToken: tok\n    signingKey: Zx8#kLm2Qp9!vR\n    hostKey: plain-name\n\
              identity:\n  firstUser:\n    password: fu\n  podAnnotations:\n    vault-secret: not-moved\n",
         );
         assert!(matches!(status(&i, "connectors-client"), Status::LeftAlone { secret, .. } if secret == "mine"));
         assert!(matches!(status(&i, "keycloak-admin"), Status::LeftAlone { .. }));
         assert!(matches!(status(&i, "identity-first-user"), Status::FromValues { literal: Some(_) }));
-        let shown: Vec<(&str, &str, &Target)> = i.literals.iter().map(|l| (l.shown.as_str(), l.key.as_str(), &l.target)).collect();
+        let shown: Vec<(&str, &str, &Target)> =
+            i.literals.iter().map(|l| (l.shown.as_str(), l.key.as_str(), &l.target)).collect();
         let find = |s: &str| shown.iter().find(|x| x.0 == s).unwrap_or_else(|| panic!("{s} in {shown:?}"));
         assert!(matches!(find("global.identity.auth.zeebe.existingSecret").2, Target::Keys { .. }));
         assert!(matches!(find("identityKeycloak.auth.adminPassword").2, Target::Unused(_)));
         assert_eq!(find("zeebe.env[0] (DB_PASSWORD)").1, "orchestration-db-password");
-        assert!(matches!(find("zeebe.env[0] (DB_PASSWORD)").2, Target::Env { list, .. } if list == &["orchestration", "env"]));
+        assert!(
+            matches!(find("zeebe.env[0] (DB_PASSWORD)").2,
+                Target::Env { list, .. } if list == &["orchestration", "env"])
+        );
         assert_eq!(find("connectors.env[0] (API_KEY)").1, "connectors-api-key");
         assert_eq!(*find("connectors.custom.apiToken").2, Target::Manual);
         assert_eq!(find("connectors.custom.apiToken").1, "connectors-custom-api-token");
@@ -470,11 +494,15 @@ mod tests {
     fn inline_secrets_and_precedence() {
         let i = inv(
             "global:\n  elasticsearch:\n    tls:\n      jks:\n        secret:\n          inlineSecret: jks-pw\n\
-             webModeler:\n  enabled: true\n  restapi:\n    externalDatabase:\n      existingSecret: lit\n      password: other\n",
+             webModeler:\n  enabled: true\n  restapi:\n    externalDatabase:\n\
+             \x20     existingSecret: lit\n      password: other\n",
         );
         let l = i.literals.iter().find(|l| l.shown.ends_with("inlineSecret")).unwrap();
         assert_eq!(l.key, "elasticsearch-tls-jks");
-        assert!(matches!(&l.target, Target::Keys { name_key, .. } if name_key == "global.elasticsearch.tls.jks.secret.existingSecret"));
+        assert!(
+            matches!(&l.target,
+                Target::Keys { name_key, .. } if name_key == "global.elasticsearch.tls.jks.secret.existingSecret")
+        );
         let pw = i.literals.iter().find(|l| l.shown.ends_with("password")).unwrap();
         assert!(matches!(&pw.target, Target::Unused(r) if r.contains("existingSecret takes precedence")));
     }

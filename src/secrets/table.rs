@@ -99,7 +99,12 @@ const fn generated(
     }
 }
 
-const fn values(id: &'static str, title: &'static str, when: &'static [&'static str], consolidated: &'static str) -> Row {
+const fn values(
+    id: &'static str,
+    title: &'static str,
+    when: &'static [&'static str],
+    consolidated: &'static str,
+) -> Row {
     Row {
         id,
         title,
@@ -149,82 +154,189 @@ const WM_PG: SecretName = Bitnami { values: "postgresql", name: "postgresql-web-
 /// Every secret the upgrade carries over, in the order they are shown and written.
 pub static ROWS: &[Row] = &[
     // --- Identity client secrets (the guide's client-token rows).
-    generated("connectors-client", "Connectors' Identity client secret", &["connectors.enabled", AUTH],
-        Release("connectors-identity-secret"), "connectors-secret", "identity-connectors-client-token")
-        .literal(&["global.identity.auth.connectors.existingSecret"])
-        .reference(MapName("global.identity.auth.connectors.existingSecret"))
-        .to("connectors.security.authentication.oidc.secret.existingSecret", "connectors.security.authentication.oidc.secret.existingSecretKey"),
-    generated("console-client", "Console's Identity client secret", &["console.enabled", AUTH],
-        Release("console-identity-secret"), "console-secret", "identity-console-client-token")
-        .reference(MapName("global.identity.auth.console.existingSecret"))
-        .to("global.identity.auth.console.secret.existingSecret", "global.identity.auth.console.secret.existingSecretKey"),
-    generated("optimize-client", "Optimize's Identity client secret", &["optimize.enabled", AUTH],
-        Release("optimize-identity-secret"), "optimize-secret", "identity-optimize-client-token")
-        .literal(&["global.identity.auth.optimize.existingSecret"])
-        .reference(MapName("global.identity.auth.optimize.existingSecret"))
-        .to("global.identity.auth.optimize.secret.existingSecret", "global.identity.auth.optimize.secret.existingSecretKey"),
-    generated("orchestration-client", "Zeebe's Identity client secret (the orchestration cluster's in 8.8)", &["zeebe.enabled", AUTH],
-        Release("zeebe-identity-secret"), "zeebe-secret", "identity-orchestration-client-token")
-        .literal(&["global.identity.auth.zeebe.existingSecret"])
-        .reference(MapName("global.identity.auth.zeebe.existingSecret"))
-        .to("orchestration.security.authentication.oidc.secret.existingSecret", "orchestration.security.authentication.oidc.secret.existingSecretKey"),
+    generated(
+        "connectors-client",
+        "Connectors' Identity client secret",
+        &["connectors.enabled", AUTH],
+        Release("connectors-identity-secret"),
+        "connectors-secret",
+        "identity-connectors-client-token",
+    )
+    .literal(&["global.identity.auth.connectors.existingSecret"])
+    .reference(MapName("global.identity.auth.connectors.existingSecret"))
+    .to(
+        "connectors.security.authentication.oidc.secret.existingSecret",
+        "connectors.security.authentication.oidc.secret.existingSecretKey",
+    ),
+    generated(
+        "console-client",
+        "Console's Identity client secret",
+        &["console.enabled", AUTH],
+        Release("console-identity-secret"),
+        "console-secret",
+        "identity-console-client-token",
+    )
+    .reference(MapName("global.identity.auth.console.existingSecret"))
+    .to("global.identity.auth.console.secret.existingSecret", "global.identity.auth.console.secret.existingSecretKey"),
+    generated(
+        "optimize-client",
+        "Optimize's Identity client secret",
+        &["optimize.enabled", AUTH],
+        Release("optimize-identity-secret"),
+        "optimize-secret",
+        "identity-optimize-client-token",
+    )
+    .literal(&["global.identity.auth.optimize.existingSecret"])
+    .reference(MapName("global.identity.auth.optimize.existingSecret"))
+    .to(
+        "global.identity.auth.optimize.secret.existingSecret",
+        "global.identity.auth.optimize.secret.existingSecretKey",
+    ),
+    generated(
+        "orchestration-client",
+        "Zeebe's Identity client secret (the orchestration cluster's in 8.8)",
+        &["zeebe.enabled", AUTH],
+        Release("zeebe-identity-secret"),
+        "zeebe-secret",
+        "identity-orchestration-client-token",
+    )
+    .literal(&["global.identity.auth.zeebe.existingSecret"])
+    .reference(MapName("global.identity.auth.zeebe.existingSecret"))
+    .to(
+        "orchestration.security.authentication.oidc.secret.existingSecret",
+        "orchestration.security.authentication.oidc.secret.existingSecretKey",
+    ),
     // --- Bundled databases and Keycloak (Bitnami subcharts).
-    generated("webmodeler-postgresql-admin", "Web Modeler PostgreSQL admin password", &["webModeler.enabled", "postgresql.enabled"],
-        WM_PG, "postgres-password", "webmodeler-postgresql-admin-password")
-        .literal(&["postgresql.auth.postgresPassword"])
-        .reference(Name("postgresql.auth.existingSecret"))
-        .to("webModelerPostgresql.auth.existingSecret", "webModelerPostgresql.auth.secretKeys.adminPasswordKey"),
-    generated("webmodeler-postgresql-user", "Web Modeler PostgreSQL user password", &["webModeler.enabled", "postgresql.enabled"],
-        WM_PG, "password", "webmodeler-postgresql-user-password")
-        .literal(&["postgresql.auth.password"])
-        .reference(Name("postgresql.auth.existingSecret"))
-        .to("webModelerPostgresql.auth.existingSecret", "webModelerPostgresql.auth.secretKeys.userPasswordKey")
-        .optional(),
-    generated("identity-postgresql-admin", "Identity PostgreSQL admin password", &["identity.enabled", "identityPostgresql.enabled"],
-        ID_PG, "postgres-password", "identity-postgresql-admin-password")
-        .literal(&["identityPostgresql.auth.postgresPassword"])
-        .reference(Name("identityPostgresql.auth.existingSecret"))
-        .to("identityPostgresql.auth.existingSecret", "identityPostgresql.auth.secretKeys.adminPasswordKey"),
-    generated("identity-postgresql-user", "Identity PostgreSQL user password", &["identity.enabled", "identityPostgresql.enabled"],
-        ID_PG, "password", "identity-postgresql-user-password")
-        .literal(&["identityPostgresql.auth.password"])
-        .reference(Name("identityPostgresql.auth.existingSecret"))
-        .to("identityPostgresql.auth.existingSecret", "identityPostgresql.auth.secretKeys.userPasswordKey")
-        .optional(),
-    generated("keycloak-admin", "Keycloak admin password", &["identityKeycloak.enabled"],
-        Bitnami { values: "identityKeycloak", name: "keycloak" }, "admin-password", "identity-keycloak-admin-password")
-        .literal(&["identityKeycloak.auth.adminPassword"])
-        .reference(Name("identityKeycloak.auth.existingSecret"))
-        .to("identityKeycloak.auth.existingSecret", "identityKeycloak.auth.passwordSecretKey"),
-    generated("keycloak-postgresql-admin", "Keycloak PostgreSQL admin password", &["identityKeycloak.enabled", "identityKeycloak.postgresql.enabled"],
-        KC_PG, "postgres-password", "identity-keycloak-postgresql-admin-password")
-        .literal(&["identityKeycloak.postgresql.auth.postgresPassword"])
-        .reference(Name("identityKeycloak.postgresql.auth.existingSecret"))
-        .to("identityKeycloak.postgresql.auth.existingSecret", "identityKeycloak.postgresql.auth.secretKeys.adminPasswordKey"),
-    generated("keycloak-postgresql-user", "Keycloak PostgreSQL user password", &["identityKeycloak.enabled", "identityKeycloak.postgresql.enabled"],
-        KC_PG, "password", "identity-keycloak-postgresql-user-password")
-        .literal(&["identityKeycloak.postgresql.auth.password"])
-        .reference(Name("identityKeycloak.postgresql.auth.existingSecret"))
-        .to("identityKeycloak.postgresql.auth.existingSecret", "identityKeycloak.postgresql.auth.secretKeys.userPasswordKey")
-        .optional(),
+    generated(
+        "webmodeler-postgresql-admin",
+        "Web Modeler PostgreSQL admin password",
+        &["webModeler.enabled", "postgresql.enabled"],
+        WM_PG,
+        "postgres-password",
+        "webmodeler-postgresql-admin-password",
+    )
+    .literal(&["postgresql.auth.postgresPassword"])
+    .reference(Name("postgresql.auth.existingSecret"))
+    .to("webModelerPostgresql.auth.existingSecret", "webModelerPostgresql.auth.secretKeys.adminPasswordKey"),
+    generated(
+        "webmodeler-postgresql-user",
+        "Web Modeler PostgreSQL user password",
+        &["webModeler.enabled", "postgresql.enabled"],
+        WM_PG,
+        "password",
+        "webmodeler-postgresql-user-password",
+    )
+    .literal(&["postgresql.auth.password"])
+    .reference(Name("postgresql.auth.existingSecret"))
+    .to("webModelerPostgresql.auth.existingSecret", "webModelerPostgresql.auth.secretKeys.userPasswordKey")
+    .optional(),
+    generated(
+        "identity-postgresql-admin",
+        "Identity PostgreSQL admin password",
+        &["identity.enabled", "identityPostgresql.enabled"],
+        ID_PG,
+        "postgres-password",
+        "identity-postgresql-admin-password",
+    )
+    .literal(&["identityPostgresql.auth.postgresPassword"])
+    .reference(Name("identityPostgresql.auth.existingSecret"))
+    .to("identityPostgresql.auth.existingSecret", "identityPostgresql.auth.secretKeys.adminPasswordKey"),
+    generated(
+        "identity-postgresql-user",
+        "Identity PostgreSQL user password",
+        &["identity.enabled", "identityPostgresql.enabled"],
+        ID_PG,
+        "password",
+        "identity-postgresql-user-password",
+    )
+    .literal(&["identityPostgresql.auth.password"])
+    .reference(Name("identityPostgresql.auth.existingSecret"))
+    .to("identityPostgresql.auth.existingSecret", "identityPostgresql.auth.secretKeys.userPasswordKey")
+    .optional(),
+    generated(
+        "keycloak-admin",
+        "Keycloak admin password",
+        &["identityKeycloak.enabled"],
+        Bitnami { values: "identityKeycloak", name: "keycloak" },
+        "admin-password",
+        "identity-keycloak-admin-password",
+    )
+    .literal(&["identityKeycloak.auth.adminPassword"])
+    .reference(Name("identityKeycloak.auth.existingSecret"))
+    .to("identityKeycloak.auth.existingSecret", "identityKeycloak.auth.passwordSecretKey"),
+    generated(
+        "keycloak-postgresql-admin",
+        "Keycloak PostgreSQL admin password",
+        &["identityKeycloak.enabled", "identityKeycloak.postgresql.enabled"],
+        KC_PG,
+        "postgres-password",
+        "identity-keycloak-postgresql-admin-password",
+    )
+    .literal(&["identityKeycloak.postgresql.auth.postgresPassword"])
+    .reference(Name("identityKeycloak.postgresql.auth.existingSecret"))
+    .to(
+        "identityKeycloak.postgresql.auth.existingSecret",
+        "identityKeycloak.postgresql.auth.secretKeys.adminPasswordKey",
+    ),
+    generated(
+        "keycloak-postgresql-user",
+        "Keycloak PostgreSQL user password",
+        &["identityKeycloak.enabled", "identityKeycloak.postgresql.enabled"],
+        KC_PG,
+        "password",
+        "identity-keycloak-postgresql-user-password",
+    )
+    .literal(&["identityKeycloak.postgresql.auth.password"])
+    .reference(Name("identityKeycloak.postgresql.auth.existingSecret"))
+    .to(
+        "identityKeycloak.postgresql.auth.existingSecret",
+        "identityKeycloak.postgresql.auth.secretKeys.userPasswordKey",
+    )
+    .optional(),
     // --- Plaintext in the values only.
-    values("identity-first-user", "Management Identity first user's password", &["identity.enabled"], "identity-firstuser-password")
-        .literal(&["identity.firstUser.password"])
-        .reference(Name("identity.firstUser.existingSecret"))
-        .to("identity.firstUser.secret.existingSecret", "identity.firstUser.secret.existingSecretKey")
-        .default_87("demo"),
-    values("identity-oidc-client", "Identity's own OIDC client secret (external provider)", &[AUTH], "identity-oidc-client-token")
-        .literal(&["global.identity.auth.identity.existingSecret"])
-        .reference(MapName("global.identity.auth.identity.existingSecret"))
-        .to("global.identity.auth.identity.secret.existingSecret", "global.identity.auth.identity.secret.existingSecretKey"),
-    values("identity-database", "Identity external database password", &["identity.enabled"], "identity-database-password")
-        .literal(&["identity.externalDatabase.password"])
-        .reference(Name("identity.externalDatabase.existingSecret"))
-        .to("identity.externalDatabase.secret.existingSecret", "identity.externalDatabase.secret.existingSecretKey"),
-    values("webmodeler-database", "Web Modeler external database password", &["webModeler.enabled"], "webmodeler-database-password")
-        .literal(&["webModeler.restapi.externalDatabase.existingSecret", "webModeler.restapi.externalDatabase.password"])
-        .reference(MapName("webModeler.restapi.externalDatabase.existingSecret"))
-        .to("webModeler.restapi.externalDatabase.secret.existingSecret", "webModeler.restapi.externalDatabase.secret.existingSecretKey"),
+    values(
+        "identity-first-user",
+        "Management Identity first user's password",
+        &["identity.enabled"],
+        "identity-firstuser-password",
+    )
+    .literal(&["identity.firstUser.password"])
+    .reference(Name("identity.firstUser.existingSecret"))
+    .to("identity.firstUser.secret.existingSecret", "identity.firstUser.secret.existingSecretKey")
+    .default_87("demo"),
+    values(
+        "identity-oidc-client",
+        "Identity's own OIDC client secret (external provider)",
+        &[AUTH],
+        "identity-oidc-client-token",
+    )
+    .literal(&["global.identity.auth.identity.existingSecret"])
+    .reference(MapName("global.identity.auth.identity.existingSecret"))
+    .to(
+        "global.identity.auth.identity.secret.existingSecret",
+        "global.identity.auth.identity.secret.existingSecretKey",
+    ),
+    values(
+        "identity-database",
+        "Identity external database password",
+        &["identity.enabled"],
+        "identity-database-password",
+    )
+    .literal(&["identity.externalDatabase.password"])
+    .reference(Name("identity.externalDatabase.existingSecret"))
+    .to("identity.externalDatabase.secret.existingSecret", "identity.externalDatabase.secret.existingSecretKey"),
+    values(
+        "webmodeler-database",
+        "Web Modeler external database password",
+        &["webModeler.enabled"],
+        "webmodeler-database-password",
+    )
+    .literal(&["webModeler.restapi.externalDatabase.existingSecret", "webModeler.restapi.externalDatabase.password"])
+    .reference(MapName("webModeler.restapi.externalDatabase.existingSecret"))
+    .to(
+        "webModeler.restapi.externalDatabase.secret.existingSecret",
+        "webModeler.restapi.externalDatabase.secret.existingSecretKey",
+    ),
     values("webmodeler-smtp", "Web Modeler SMTP password", &["webModeler.enabled"], "webmodeler-smtp-password")
         .literal(&["webModeler.restapi.mail.existingSecret", "webModeler.restapi.mail.smtpPassword"])
         .reference(MapName("webModeler.restapi.mail.existingSecret"))
@@ -243,12 +355,22 @@ pub static ROWS: &[Row] = &[
         .to("global.license.secret.existingSecret", "global.license.secret.existingSecretKey"),
     // 8.8 serves Operate and Tasklist with the orchestration cluster's client: their 8.7
     // client secrets have no 8.8 key (still secrets, never shown).
-    values("operate-client", "Operate's Identity client secret (unused in 8.8)", &[AUTH], "identity-operate-client-token")
-        .literal(&["global.identity.auth.operate.existingSecret"])
-        .reference(MapName("global.identity.auth.operate.existingSecret")),
-    values("tasklist-client", "Tasklist's Identity client secret (unused in 8.8)", &[AUTH], "identity-tasklist-client-token")
-        .literal(&["global.identity.auth.tasklist.existingSecret"])
-        .reference(MapName("global.identity.auth.tasklist.existingSecret")),
+    values(
+        "operate-client",
+        "Operate's Identity client secret (unused in 8.8)",
+        &[AUTH],
+        "identity-operate-client-token",
+    )
+    .literal(&["global.identity.auth.operate.existingSecret"])
+    .reference(MapName("global.identity.auth.operate.existingSecret")),
+    values(
+        "tasklist-client",
+        "Tasklist's Identity client secret (unused in 8.8)",
+        &[AUTH],
+        "identity-tasklist-client-token",
+    )
+    .literal(&["global.identity.auth.tasklist.existingSecret"])
+    .reference(MapName("global.identity.auth.tasklist.existingSecret")),
 ];
 
 /// Is `path` (dotted) an 8.7 key that holds a secret as plaintext when it is a string?
@@ -265,7 +387,10 @@ impl SecretName {
             SecretName::Bitnami { values: at, name } => {
                 let get = |k: &str| {
                     let path: Vec<&str> = at.split('.').chain([k]).collect();
-                    crate::yaml::value::get_path(values, &path).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string)
+                    crate::yaml::value::get_path(values, &path)
+                        .and_then(|v| v.as_str())
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
                 };
                 if let Some(full) = get("fullnameOverride") {
                     return trunc63(&full);
@@ -298,7 +423,8 @@ fn trunc63(s: &str) -> String {
 /// The table as Markdown, for the README (`secrets plan --table`).
 pub fn markdown_table() -> String {
     let mut s = String::from(
-        "| 8.7 (chart 12.x) Secret / data key, or values key | when 8.7 ran | consolidated key | 8.8 (chart 13.x) values keys |\n\
+        "| 8.7 (chart 12.x) Secret / data key, or values key | when 8.7 ran | consolidated key \
+         | 8.8 (chart 13.x) values keys |\n\
          |---|---|---|---|\n",
     );
     for r in ROWS {
@@ -307,13 +433,20 @@ pub fn markdown_table() -> String {
                 let lit = if r.literal.is_empty() {
                     String::new()
                 } else {
-                    format!(" (plaintext: {})", r.literal.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        " (plaintext: {})",
+                        r.literal.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    )
                 };
                 format!("`{}` / `{data_key}`{lit}", secret.pattern())
             }
             Origin::Values => r.literal.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
         };
-        let when = if r.when.is_empty() { "always".to_string() } else { r.when.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" + ") };
+        let when = if r.when.is_empty() {
+            "always".to_string()
+        } else {
+            r.when.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" + ")
+        };
         let to = match (r.name_key, r.key_key) {
             (Some(n), Some(k)) => format!("`{n}` + `{k}`"),
             _ => "none (not used in 8.8)".to_string(),
@@ -353,7 +486,12 @@ mod tests {
             })
             .collect();
         // As a real 12.13.3 render names them for release `camunda`.
-        for n in ["camunda-connectors-identity-secret", "camunda-zeebe-identity-secret", "camunda-keycloak", "camunda-postgresql"] {
+        for n in [
+            "camunda-connectors-identity-secret",
+            "camunda-zeebe-identity-secret",
+            "camunda-keycloak",
+            "camunda-postgresql",
+        ] {
             assert!(names.contains(&n.to_string()), "{n}");
         }
         assert!(names.contains(&"camunda-postgresql-web-modeler".to_string()));

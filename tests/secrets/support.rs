@@ -39,7 +39,10 @@ impl Cluster {
         let api = kube::kube_api();
         let home = HelmHome::new(helm_bin("3.17.3")).with_kubeconfig(&api.kubeconfig);
         let c = Cluster { api, home, ns: kube::unique_namespace(prefix), cwd: tempfile::tempdir().unwrap() };
-        let out = Command::new(kubectl_bin()).env("KUBECONFIG", &api.kubeconfig).args(["create", "namespace", &c.ns]).output();
+        let out = Command::new(kubectl_bin())
+            .env("KUBECONFIG", &api.kubeconfig)
+            .args(["create", "namespace", &c.ns])
+            .output();
         assert!(out.unwrap().status.success(), "create namespace {}", c.ns);
         c
     }
@@ -132,8 +135,10 @@ impl Cluster {
 
     /// Files in the working directory.
     pub fn files(&self) -> Vec<String> {
-        let mut v: Vec<String> =
-            std::fs::read_dir(self.cwd.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(self.cwd.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -160,7 +165,11 @@ pub fn same_data(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8
             errors.push(format!("key {k} holds another value ({} bytes, want {})", got[k].len(), v.len()));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
 }
 
 /// Does `text` contain `secret`, as it is or base64-encoded? Says where without printing it.

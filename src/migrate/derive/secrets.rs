@@ -35,8 +35,10 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
                         }
                     }
                 }
-                let item = Item::new(ItemKind::Changed, Some(dotted(&l.path)), Some(name_key.clone()), l.location.clone())
-                    .reason(format!("plaintext secret: now read from the Secret {secret}, key {} (value not shown)", l.key));
+                let why =
+                    format!("plaintext secret: now read from the Secret {secret}, key {} (value not shown)", l.key);
+                let (from, to) = (Some(dotted(&l.path)), Some(name_key.clone()));
+                let item = Item::new(ItemKind::Changed, from, to, l.location.clone()).reason(why);
                 // Moved (its place and comments kept on the way), then its value replaced by the name.
                 d.move_to(&l.path, &ctx.path(name_key));
                 d.items.insert(l.path.clone(), item);
@@ -57,9 +59,14 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
                 Item::new(ItemKind::Note, Some(dotted(&l.path)), None, l.location.clone())
                     .reason(format!("plaintext secret that 8.7 did not use ({why}): left as it is; better removed")),
             ),
-            Target::Manual => d.manual(Item::new(ItemKind::Manual, Some(dotted(&l.path)), None, l.location.clone()).reason(
-                format!("plaintext secret with no 8.8 key that takes a Secret: move it into the Secret {secret}, key {} by hand", l.key),
-            )),
+            Target::Manual => {
+                let why = format!(
+                    "plaintext secret with no 8.8 key that takes a Secret: move it into the Secret {secret}, key {} \
+                     by hand",
+                    l.key
+                );
+                d.manual(Item::new(ItemKind::Manual, Some(dotted(&l.path)), None, l.location.clone()).reason(why))
+            }
         }
     }
     for (list, lits) in envs {
@@ -70,8 +77,8 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
         keys.sort();
         keys.dedup();
         d.extra.push(Item::new(ItemKind::Note, None, Some(secret.to_string()), None).reason(format!(
-            "before the upgrade the Secret {secret} must hold {}: `helm camunda-upgrade secrets extract --release <release> \
-             --secret-name {secret} --apply` writes them with the values 8.7 uses",
+            "before the upgrade the Secret {secret} must hold {}: `helm camunda-upgrade secrets extract \
+             --release <release> --secret-name {secret} --apply` writes them with the values 8.7 uses",
             keys.join(", ")
         )));
     }
@@ -84,10 +91,11 @@ fn added(ctx: &Ctx, d: &mut Derivations, key: &str, value: Value, from: &[String
     if d.sets.iter().any(|s| s.path == p && s.value == value && s.sources.iter().any(|x| x == from)) {
         return;
     }
-    d.extra.push(Item::new(ItemKind::Added, None, Some(key.to_string()), None).values(key, None, Some(&value)).reason(format!(
-        "references the Secret that replaces the plaintext {}",
-        dotted(from)
-    )));
+    d.extra.push(
+        Item::new(ItemKind::Added, None, Some(key.to_string()), None)
+            .values(key, None, Some(&value))
+            .reason(format!("references the Secret that replaces the plaintext {}", dotted(from))),
+    );
     d.set(&p, value, vec![from.to_vec()]);
 }
 
@@ -113,7 +121,9 @@ fn env_list(ctx: &Ctx, d: &mut Derivations, list: &[String], lits: &[&Literal], 
                 .iter()
                 .map(|item| {
                     let name = item.get("name").and_then(Value::as_str);
-                    let hit = lits.iter().find(|l| matches!(&l.target, Target::Env { name: n, .. } if Some(n.as_str()) == name));
+                    let hit = lits
+                        .iter()
+                        .find(|l| matches!(&l.target, Target::Env { name: n, .. } if Some(n.as_str()) == name));
                     match (hit, item.as_object()) {
                         (Some(l), Some(m)) if m.contains_key("value") => {
                             let mut m = m.clone();
@@ -148,8 +158,16 @@ fn env_list(ctx: &Ctx, d: &mut Derivations, list: &[String], lits: &[&Literal], 
     for l in lits {
         let Target::Env { name, .. } = &l.target else { continue };
         d.extra.push(
-            Item::new(ItemKind::Changed, Some(dotted(&l.path)), Some(format!("{}[{name}].valueFrom.secretKeyRef", dotted(list))), l.location.clone())
-                .reason(format!("plaintext env value {name}: now read from the Secret {secret}, key {} (value not shown)", l.key)),
+            Item::new(
+                ItemKind::Changed,
+                Some(dotted(&l.path)),
+                Some(format!("{}[{name}].valueFrom.secretKeyRef", dotted(list))),
+                l.location.clone(),
+            )
+            .reason(format!(
+                "plaintext env value {name}: now read from the Secret {secret}, key {} (value not shown)",
+                l.key
+            )),
         );
     }
 }
