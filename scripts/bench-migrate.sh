@@ -25,21 +25,7 @@ for c in range(130):
 text = "\n".join(out) + "\n"
 open(sys.argv[1], "w").write(text)
 PY
-size=$(wc -c < "$work/values.yaml")
-median() { # command...
-  local t=()
-  for _ in $(seq "$runs"); do
-    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-    t+=($(( (e - s) / 1000 )))
-  done
-  printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
-}
-echo "input: $size bytes, $(wc -l < "$work/values.yaml") lines; median of $runs runs (wall, ms)"
-printf '%-34s %8s ms\n' "cat" "$(median cat "$work/values.yaml")"
-if command -v yq >/dev/null 2>&1; then
-  printf '%-34s %8s ms\n' "yq . (parse + re-emit)" "$(median yq . "$work/values.yaml")"
-else
-  echo "yq                                  (not installed; apt-get install yq for this baseline)"
-fi
-printf '%-34s %8s ms\n' "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$work/values.yaml")"
-printf '%-34s %8s ms\n' "helm-camunda-upgrade migrate --diff" "$(median "$bin" migrate -q --diff "$work/values.yaml")"
+. scripts/bench-lib.sh
+baselines "$work/values.yaml"
+printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$work/values.yaml")"
+printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate --diff" "$(median "$bin" migrate -q --diff "$work/values.yaml")"

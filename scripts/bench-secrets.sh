@@ -62,13 +62,13 @@ row "helm-camunda-upgrade migrate --secret-name" "$(median "$bin" migrate -q --s
 
 [ "$cluster" = yes ] || exit 0
 scripts/install-helm.sh
-scripts/install-kubectl.sh
 helm=$PWD/.tools/helm-3.17.3/helm
-kubectl=$PWD/.tools/kubectl-1.20.2/kubectl
-eval "$(HCU_KAPI_BIN=$(scripts/kube-apiserver.sh build) KAPI_PORT=${KAPI_PORT:-16543} ETCD_PORT=${ETCD_PORT:-23890} \
+kapi=$(scripts/kube-apiserver.sh build)
+kubectl=$kapi/kubectl
+eval "$(HCU_KAPI_BIN=$kapi KAPI_PORT=${KAPI_PORT:-16543} ETCD_PORT=${ETCD_PORT:-23890} \
   sh scripts/kube-apiserver.sh start "$work/kapi")"
 export HELM_CACHE_HOME=$work/helm/cache HELM_CONFIG_HOME=$work/helm/config HELM_DATA_HOME=$work/helm/data
-export HELM_BIN=$helm HELM_CAMUNDA_UPGRADE_KUBECTL=$kubectl HELM_NAMESPACE=bench
+export HELM_BIN=$helm KUBECTL=$kubectl HELM_NAMESPACE=bench
 "$helm" install r tests/secrets/charts/camunda-12 -n bench --create-namespace \
   --set webModeler.enabled=true,postgresql.enabled=true,identityPostgresql.enabled=true,console.enabled=true >/dev/null
 names=$("$kubectl" get secret -n bench -o name | grep -v sh.helm | sed 's|secret/||' | tr '\n' ' ')

@@ -4,7 +4,7 @@
 # etcd 3.4 from Debian's `etcd-server`, bound to 127.0.0.1 only. No kubelet, controllers or
 # scheduler run: objects are stored, validated and served, nothing is ever executed.
 #
-#   scripts/kube-apiserver.sh build          # build once, cache; prints the folder with both binaries
+#   scripts/kube-apiserver.sh build          # build once, cache; prints the folder with the binaries
 #   scripts/kube-apiserver.sh start DIR      # prints "export KUBECONFIG=DIR/kubeconfig"
 #   scripts/kube-apiserver.sh stop DIR       # kills exactly the two PIDs recorded in DIR
 #   scripts/kube-apiserver.sh clean DIR      # stop, then rm -rf DIR
@@ -13,7 +13,7 @@
 # Build: about 5-8 minutes on 2 cores from a cold cache (measured figures in docs/plugin.md),
 # ~2.5 GB of scratch disk, ~0.1 GB downloaded from deb.debian.org through apt with a private
 # list directory (no root, the system's apt state is untouched). The result (kube-apiserver
-# ~110 MB + etcd) is cached in $HCU_KAPI_CACHE, default
+# ~110 MB, etcd, and kubectl 1.20 from Debian's kubernetes-client) is cached in $HCU_KAPI_CACHE, default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/helm-camunda-upgrade/kube-apiserver-1.20.2, so later runs
 # and other checkouts reuse it; keep that directory in the CI cache.
 #
@@ -29,27 +29,51 @@ CACHE=${HCU_KAPI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/helm-camunda-upgrade/kub
 log() { echo "kube-apiserver.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# The apt options for a private state directory (bookworm main, binaries and sources): no root
+# needed and the system's apt state stays untouched.
+private_apt() { # dir
+  mkdir -p "$1/apt/lists/partial" "$1/apt/cache/archives/partial"
+  printf 'deb http://deb.debian.org/debian bookworm main\ndeb-src http://deb.debian.org/debian bookworm main\n' \
+    > "$1/apt/sources.list"
+  A="-o Dir::Etc::SourceList=$1/apt/sources.list -o Dir::Etc::SourceParts=/nonexistent"
+  A="$A -o Dir::State::Lists=$1/apt/lists -o Dir::Cache=$1/apt/cache"
+  # shellcheck disable=SC2086
+  apt-get $A -qq update >&2
+}
+
+# kubectl 1.20 from Debian's kubernetes-client (same source package), for the tests' own use
+# of kubectl and for `upgrade`, which asks kubectl whether flagged objects still exist.
+ensure_kubectl() {
+  [ -x "$CACHE/bin/kubectl" ] && return 0
+  K=$(mktemp -d "${TMPDIR:-/tmp}/hcu-kubectl.XXXXXX")
+  private_apt "$K"
+  # shellcheck disable=SC2086
+  (cd "$K" && apt-get $A -qq download "kubernetes-client=$K8S_SRC_VERSION" >&2)
+  dpkg-deb -x "$K"/kubernetes-client_*.deb "$K/root"
+  mkdir -p "$CACHE/bin"
+  cp "$K/root/usr/bin/kubectl" "$CACHE/bin/.kubectl.tmp" && mv "$CACHE/bin/.kubectl.tmp" "$CACHE/bin/kubectl"
+  rm -rf "$K"
+}
+
 build() {
-  if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ]; then echo "$CACHE/bin"; return 0; fi
+  if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ] && [ -x "$CACHE/bin/kubectl" ]; then
+    echo "$CACHE/bin"; return 0
+  fi
   mkdir -p "$CACHE"
   # One build at a time per cache (two checkouts may run their tests at once).
   if command -v flock >/dev/null 2>&1 && [ -z "${HCU_KAPI_LOCKED:-}" ]; then
     HCU_KAPI_LOCKED=1 exec flock "$CACHE/.lock" sh "$0" build
   fi
-  if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ]; then echo "$CACHE/bin"; return 0; fi
   for t in apt-get dpkg-deb tar; do command -v $t >/dev/null 2>&1 || die "building needs $t"; done
+  if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ]; then
+    ensure_kubectl; echo "$CACHE/bin"; return 0
+  fi
   t0=$(date +%s)
   W=$(mktemp -d "${TMPDIR:-/tmp}/hcu-kapi-build.XXXXXX")
   trap 'rm -rf "$W"' EXIT
-  mkdir -p "$W/apt/lists/partial" "$W/apt/cache/archives/partial" "$W/debs" "$W/root"
-  # Private apt state: bookworm main only, binary and source indexes.
-  printf 'deb http://deb.debian.org/debian bookworm main\ndeb-src http://deb.debian.org/debian bookworm main\n' \
-    > "$W/apt/sources.list"
-  A="-o Dir::Etc::SourceList=$W/apt/sources.list -o Dir::Etc::SourceParts=/nonexistent"
-  A="$A -o Dir::State::Lists=$W/apt/lists -o Dir::Cache=$W/apt/cache"
+  mkdir -p "$W/debs" "$W/root"
   log "downloading the Debian source and build packages (private apt lists in $W)"
-  # shellcheck disable=SC2086
-  apt-get $A -qq update >&2
+  private_apt "$W"
   # shellcheck disable=SC2086
   (cd "$W" && apt-get $A -qq source --download-only "kubernetes=$K8S_SRC_VERSION" >&2)
   # shellcheck disable=SC2086
@@ -68,10 +92,12 @@ build() {
     LD_LIBRARY_PATH="$W/root/usr/lib/x86_64-linux-gnu" GOPATH="$W/gopath" GOCACHE="$W/gocache" \
     GOFLAGS=-mod=vendor GOPROXY=off CGO_ENABLED=0 \
     "$W/root/usr/bin/make" WHAT=cmd/kube-apiserver >&2 || die "make failed (log above)"
-  mkdir -p "$CACHE/bin.tmp"
-  cp _output/bin/kube-apiserver "$W/root/usr/bin/etcd" "$CACHE/bin.tmp/"
-  rm -rf "$CACHE/bin"
-  mv "$CACHE/bin.tmp" "$CACHE/bin"
+  mkdir -p "$CACHE/bin"
+  for b in _output/bin/kube-apiserver "$W/root/usr/bin/etcd"; do
+    n=$(basename "$b")
+    cp "$b" "$CACHE/bin/.$n.tmp" && mv "$CACHE/bin/.$n.tmp" "$CACHE/bin/$n"
+  done
+  ensure_kubectl
   cd / && rm -rf "$W"
   log "built $("$CACHE/bin/kube-apiserver" --version) in $(( $(date +%s) - t0 )) s; cached in $CACHE/bin"
   echo "$CACHE/bin"

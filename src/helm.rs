@@ -177,12 +177,8 @@ impl Helm {
     }
 
     fn show(&self, cmd: &Command) -> String {
-        let mut s = self.bin.display().to_string();
-        for a in cmd.get_args() {
-            s.push(' ');
-            s.push_str(&a.to_string_lossy());
-        }
-        s
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        format!("{} {}", self.bin.display(), redact_args(&args).join(" "))
     }
 
     fn debug(&self, cmd: &Command) {
@@ -239,15 +235,70 @@ impl Helm {
         HelmVersion::parse(&text).ok_or(HelmError::Version(text))
     }
 
-    /// The user-supplied values of a release (`helm get values RELEASE -o yaml`).
-    pub fn get_values(&self, release: &str) -> Result<String, HelmError> {
-        self.output(["get", "values", release, "--output", "yaml"])
+    /// The revision `helm upgrade` patches from: the last deployed one (Helm compares the new
+    /// manifest with it, not with a later failed revision), else the latest.
+    pub fn current_revision(&self, release: &str) -> Result<Option<u64>, HelmError> {
+        let text = self.output(["history", release, "--output", "json"])?;
+        Ok(current_revision_of(&text))
     }
 
-    /// The manifest of a release's current revision (`helm get manifest RELEASE`).
-    pub fn get_manifest(&self, release: &str) -> Result<String, HelmError> {
-        self.output(["get", "manifest", release])
+    /// The user-supplied values of a release (`helm get values RELEASE -o yaml`), of `revision`.
+    pub fn get_values(&self, release: &str, revision: Option<u64>) -> Result<String, HelmError> {
+        let mut args = vec!["get".to_string(), "values".into(), release.into(), "--output".into(), "yaml".into()];
+        args.extend(revision.map(|r| ["--revision".to_string(), r.to_string()]).into_iter().flatten());
+        self.output(args)
     }
+
+    /// The manifest of a release (`helm get manifest RELEASE`), of `revision`.
+    pub fn get_manifest(&self, release: &str, revision: Option<u64>) -> Result<String, HelmError> {
+        let mut args = vec!["get".to_string(), "manifest".into(), release.into()];
+        args.extend(revision.map(|r| ["--revision".to_string(), r.to_string()]).into_iter().flatten());
+        self.output(args)
+    }
+}
+
+/// A command line fit to print: the values of `--password`/`--kube-token`, and of `--set*`
+/// keys that look secret, replaced.
+pub fn redact_args(args: &[String]) -> Vec<String> {
+    const SECRET_FLAGS: &[&str] = &["--password", "--kube-token"];
+    const SET_FLAGS: &[&str] = &["--set", "--set-string", "--set-json", "--set-literal", "--set-file"];
+    let hide_pairs = |v: &str| {
+        v.split(',')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if crate::migrate::report::is_secret_key(k) => format!("{k}=<redacted>"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = Vec::with_capacity(args.len());
+    let mut next: Option<&str> = None;
+    for a in args {
+        let shown = match next.take() {
+            Some(f) if SECRET_FLAGS.contains(&f) => "<redacted>".to_string(),
+            Some(_) => hide_pairs(a),
+            None => match a.split_once('=') {
+                Some((f, _)) if SECRET_FLAGS.contains(&f) => format!("{f}=<redacted>"),
+                Some((f, v)) if SET_FLAGS.contains(&f) => format!("{f}={}", hide_pairs(v)),
+                _ => {
+                    if SECRET_FLAGS.contains(&a.as_str()) || SET_FLAGS.contains(&a.as_str()) {
+                        next = Some(a.as_str());
+                    }
+                    a.clone()
+                }
+            },
+        };
+        out.push(shown);
+    }
+    out
+}
+
+/// From `helm history -o json`: the last `deployed` revision, else the last one.
+fn current_revision_of(history: &str) -> Option<u64> {
+    let list: Vec<serde_json::Value> = serde_json::from_str(history).ok()?;
+    let rev = |e: &serde_json::Value| e.get("revision").and_then(serde_json::Value::as_u64);
+    let deployed = list.iter().filter(|e| e.get("status").and_then(|s| s.as_str()) == Some("deployed"));
+    deployed.filter_map(rev).max().or_else(|| list.iter().filter_map(rev).max())
 }
 
 #[cfg(test)]
@@ -291,6 +342,50 @@ mod tests {
         assert_eq!(v("v3.17"), None);
         assert_eq!(v("Error: unknown"), None);
         assert_eq!(v("v3.1.2.3"), None);
+    }
+
+    #[test]
+    fn printed_command_lines_hide_secrets() {
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = redact_args(&a(&[
+            "upgrade",
+            "--set",
+            "orchestration.clusterSize=3,global.identity.auth.operate.clientSecret=s3cr3t",
+            "--set-string=db.password=hunter2",
+            "--password",
+            "repo-pw",
+            "--kube-token=tok",
+            "--version",
+            "13.0.0",
+        ]));
+        assert_eq!(
+            shown,
+            a(&[
+                "upgrade",
+                "--set",
+                "orchestration.clusterSize=3,global.identity.auth.operate.clientSecret=<redacted>",
+                "--set-string=db.password=<redacted>",
+                "--password",
+                "<redacted>",
+                "--kube-token=<redacted>",
+                "--version",
+                "13.0.0",
+            ])
+        );
+    }
+
+    #[test]
+    fn the_current_revision_is_the_last_deployed_one() {
+        let h = |entries: &[(u64, &str)]| {
+            let list: Vec<String> =
+                entries.iter().map(|(r, s)| format!(r#"{{"revision":{r},"status":"{s}","chart":"c"}}"#)).collect();
+            current_revision_of(&format!("[{}]", list.join(",")))
+        };
+        assert_eq!(h(&[(1, "superseded"), (2, "deployed"), (3, "failed")]), Some(2));
+        assert_eq!(h(&[(1, "deployed")]), Some(1));
+        assert_eq!(h(&[(1, "failed"), (2, "failed")]), Some(2));
+        assert_eq!(h(&[]), None);
+        assert_eq!(current_revision_of("Error"), None);
     }
 
     #[cfg(unix)]

@@ -8,6 +8,7 @@ pub mod completion;
 pub mod error;
 pub mod exit;
 pub mod helm;
+pub mod kubectl;
 pub mod migrate;
 pub mod output;
 pub mod preflight;

@@ -118,6 +118,9 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// The kinds the rules cover.
+pub const KINDS: &[&str] = &["StatefulSet", "Deployment", "DaemonSet", "Job", "PersistentVolumeClaim", "Service"];
+
 /// The OpenMetadata dependencies chart (Airflow) cannot be fixed in place: its docs prescribe
 /// uninstall and reinstall (and a pre-install-only Secret would be missing otherwise).
 const OPENMETADATA_WAY_OUT: &str = "this object belongs to the OpenMetadata dependencies (Airflow) chart, whose \
@@ -568,6 +571,12 @@ spec:
         let e = parse_manifest("prev.yaml", "kind: A\n---\nkind: [\n").unwrap_err();
         assert_eq!(e.location.file, "prev.yaml");
         assert!(e.location.line >= 3, "{e}");
+    }
+
+    #[test]
+    fn every_rule_kind_is_listed() {
+        let kinds: Vec<&str> = RULES.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, KINDS);
     }
 
     #[test]

@@ -97,6 +97,9 @@ fn installable_golden_outputs_follow_the_13x_schema_rules() {
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
+        if dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with("om-")) {
+            continue; // OpenMetadata cases: tests/migrate_om_schema.rs
+        }
         let exit = std::fs::read_to_string(dir.join("exit")).unwrap_or_default();
         if !matches!(exit.trim(), "0" | "3") {
             continue; // refused cases write nothing

@@ -139,3 +139,69 @@ fn service() {
         ("an address to headless", "svc.enabled=true", "svc.clusterIP=None", &["spec.clusterIP"]),
     ]);
 }
+
+/// The checks that judge Camunda renders: off for the plain test chart.
+const CAMUNDA_CHECKS: &str = "--skip=camunda-13,importer,data-migration,orchestration-images,zeebe-statefulset";
+
+/// `check --previous FILE` as a filter (no cluster): refused with the field and the way out, or
+/// passed through byte for byte.
+#[test]
+fn check_previous_file_as_a_filter() {
+    let home = HelmHome::new(helm_bin("3.17.3"));
+    let render = |set: &str| home.run(["template", "r", &chart(), "-n", "ns", "--set", set]).ok(set).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let previous = dir.path().join("previous.yaml");
+    std::fs::write(&previous, render("job.enabled=true")).unwrap();
+    let check = |stream: &str| {
+        let mut c = std::process::Command::new(support::our_bin());
+        c.args(["check", "--namespace", "ns", CAMUNDA_CHECKS, "--previous"]).arg(&previous);
+        c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stream.as_bytes()).unwrap();
+        support::Run::from(child.wait_with_output().unwrap())
+    };
+    let same = render("job.enabled=true,job.parallelism=3");
+    let ok = check(&same).ok("a mutable change passes");
+    assert_eq!(ok.stdout, same);
+    let refused = check(&render("job.enabled=true,job.image=busybox:1.37"));
+    assert_eq!(refused.code, Some(4), "{}", refused.stderr);
+    assert!(refused.stdout.is_empty());
+    assert!(refused.stderr.contains("FAILED immutable-fields"), "{}", refused.stderr);
+    assert!(refused
+        .stderr
+        .contains("spec.template.spec.containers[main].image would change from busybox:1.36 to busybox:1.37"));
+    assert!(refused.stderr.contains("kubectl delete job job -n ns"), "{}", refused.stderr);
+}
+
+/// `check --release NAME --require immutable-fields` as Helm's post-renderer on the real API
+/// server: the release's manifest is read with $HELM_BIN, the refused change never reaches the
+/// server (no new revision), a deleted Job is let through.
+#[test]
+fn check_release_as_helms_post_renderer() {
+    let api = kube::kube_api();
+    let home = HelmHome::new(helm_bin("3.17.3")).with_kubeconfig(&api.kubeconfig);
+    let ns = kube::unique_namespace("pr");
+    home.run(["install", "r", &chart(), "-n", &ns, "--create-namespace", "--set", "job.enabled=true"]).ok("install");
+    let upgrade = |set: &str| {
+        let mut c = home.cmd(["upgrade", "r", &chart(), "-n", &ns, "--set", set, "--post-renderer"]);
+        c.arg(support::our_bin());
+        for a in ["check", "--release=r", &format!("--namespace={ns}"), "--require=immutable-fields", CAMUNDA_CHECKS] {
+            c.args(["--post-renderer-args", a]);
+        }
+        // The post-renderer inherits Helm's environment: the Helm and kubectl it should use.
+        c.env("HELM_BIN", &home.helm).env("KUBECTL", kube::kubectl());
+        support::Run::from(c.output().unwrap())
+    };
+    let version = || home.run(["status", "r", "-n", &ns, "-o", "json"]).ok("status").stdout;
+    let refused = upgrade("job.enabled=true,job.image=busybox:1.37");
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.stderr.contains("error while running post render"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("FAILED immutable-fields"), "{}", refused.stderr);
+    assert!(version().contains("\"version\":1"), "nothing applied: {}", version());
+
+    let job = format!("/apis/batch/v1/namespaces/{ns}/jobs/job?propagationPolicy=Background");
+    assert_eq!(api.request("DELETE", &job).0, 200);
+    upgrade("job.enabled=true,job.image=busybox:1.37").ok("the Job is gone: Helm creates it anew");
+    assert!(version().contains("\"version\":2"), "{}", version());
+}

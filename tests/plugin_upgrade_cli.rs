@@ -21,6 +21,7 @@ echo "$*" >> '{log}'
 case "$*" in
   "version --short") echo '{version}' ;;
   *"plugin list"*) printf 'NAME\tVERSION\tTYPE\n{plugins}' ;;
+  *"history"*) printf '%s' '[{{"revision":1,"status":"superseded"}},{{"revision":2,"status":"deployed"}}]' ;;
   *"get values"*) printf 'zeebe:\n  clusterSize: 1\n' ;;
   *"get manifest"*) printf '%b' '{manifest}' ;;
   *"upgrade"*"--dry-run"*) printf '%s' '{{"name":"r","manifest":"{manifest}"}}' ;;
@@ -117,7 +118,9 @@ fn helm4_runs_check_as_the_postrenderer_plugin() {
     for u in &ups {
         let start = "--namespace camunda upgrade camunda chart -f camunda-values-8.8.yaml --version 13.0.0";
         assert!(u.starts_with(start), "{u}");
-        assert!(u.contains(" --post-renderer camunda-upgrade-check"), "{u}");
+        let pr = " --post-renderer camunda-upgrade-check --post-renderer-args --release=camunda \
+                  --post-renderer-args --namespace=camunda";
+        assert!(u.contains(pr), "{u}");
         assert!(!u.contains("--post-renderer-args check"), "Helm 4's plugin adds `check` itself: {u}");
     }
     assert!(ups[0].ends_with("--dry-run --output json"), "{}", ups[0]);
@@ -139,17 +142,19 @@ fn a_bare_helm_bin_and_the_plugin_context_reach_every_helm_call() {
     let ctx = "--namespace camunda --kube-context prod --kubeconfig /k/config --debug";
     let calls = calls(d.path());
     assert_eq!(calls[0], "version --short");
-    assert_eq!(calls[1], format!("{ctx} get values r --output yaml"));
+    assert_eq!(calls[1], format!("{ctx} history r --output json"));
+    // The revision Helm patches from: the last deployed one.
+    assert_eq!(calls[2], format!("{ctx} get values r --output yaml --revision 2"));
     let exe = our_bin().display().to_string();
     assert_eq!(
-        calls[2],
+        calls[3],
         format!(
             "{ctx} upgrade r chart -f r-values-8.8.yaml --wait --post-renderer {exe} --post-renderer-args check \
-             --dry-run --output json"
+             --post-renderer-args --release=r --post-renderer-args --namespace=camunda --dry-run --output json"
         )
     );
-    assert_eq!(calls[3], format!("{ctx} get manifest r"));
-    assert_eq!(calls.len(), 4, "a dry run applies nothing: {calls:?}");
+    assert_eq!(calls[4], format!("{ctx} get manifest r --revision 2"));
+    assert_eq!(calls.len(), 5, "a dry run applies nothing: {calls:?}");
     // HELM_DEBUG: each call is logged (never its output).
     assert!(r
         .stderr

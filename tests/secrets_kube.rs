@@ -361,12 +361,12 @@ fn no_cluster_access_no_kubectl_no_release_fail_cleanly() {
 
     let run = Run::from(
         c.ours(["secrets", "extract", "--release", "r"])
-            .env("HELM_CAMUNDA_UPGRADE_KUBECTL", "/nonexistent/kubectl")
+            .env("KUBECTL", "/nonexistent/kubectl")
             .output()
             .unwrap(),
     );
     let run = run.expect_code(1, "no kubectl");
-    assert!(run.stderr.contains("cannot find kubectl \"/nonexistent/kubectl\""), "{}", run.stderr);
+    assert!(run.stderr.contains("cannot find kubectl (put kubectl on PATH or set KUBECTL)"), "{}", run.stderr);
 
     let run = c.run(["secrets", "extract", "--release", "nope"]).expect_code(1, "no release");
     assert!(
@@ -432,7 +432,7 @@ fn values_are_never_changed_nor_files_overwritten() {
         "--out",
         "s.yaml",
     ];
-    let run = Run::from(c.ours(args).env("HELM_CAMUNDA_UPGRADE_KUBECTL", &wrapper).output().unwrap());
+    let run = Run::from(c.ours(args).env("KUBECTL", &wrapper).output().unwrap());
     let run = run.expect_code(1, "apply fails");
     assert!(
         run.stderr.contains("creating the Secret failed") && run.stderr.contains("simulated failure"),

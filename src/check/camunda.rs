@@ -96,6 +96,16 @@ pub const CHECKS: &[Check] = &[
         needs_body: is_orchestration_statefulset,
         run: zeebe_statefulset,
     },
+    Check {
+        id: "immutable-fields",
+        profile: Profile::Camunda,
+        default: false,
+        description: "no immutable-field change the API server refuses, against the release's current manifest \
+                      (--previous FILE, or --release NAME)",
+        after: &[],
+        needs_body: super::immutable::needs_body,
+        run: super::immutable::run,
+    },
 ];
 
 fn never(_: &Object) -> bool {

@@ -13,6 +13,8 @@ use super::stream::{Object, Stream};
 pub enum Profile {
     /// Camunda 8.7 -> 8.8 (chart camunda-platform 12.x -> 13.x).
     Camunda,
+    /// OpenMetadata: openmetadata-dependencies <= 1.11.2 -> >= 1.11.3 (Airflow 3), and the openmetadata chart.
+    Openmetadata,
 }
 
 impl Profile {
@@ -20,12 +22,14 @@ impl Profile {
     pub fn chart_prefix(self) -> &'static str {
         match self {
             Profile::Camunda => "camunda-platform-",
+            Profile::Openmetadata => "openmetadata-",
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Profile::Camunda => "camunda",
+            Profile::Openmetadata => "openmetadata",
         }
     }
 }
@@ -38,6 +42,62 @@ pub struct Context {
     pub namespace: Option<String>,
     /// The main chart's `helm.sh/chart` label, e.g. `camunda-platform-13.12.7`.
     pub chart: Option<String>,
+    /// The release's current manifest (`--previous`), for checks of fields Kubernetes will not change.
+    pub previous: Option<std::sync::Arc<Previous>>,
+    /// Set when `previous` was read from the cluster (`--release` with `immutable-fields`): the
+    /// context in which kubectl can tell whether a flagged object still exists.
+    pub live: Option<crate::helm::HelmContext>,
+}
+
+/// The manifest of the release being upgraded (`helm get manifest RELEASE`):
+/// its objects with the fully parsed bodies the checks compare with.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// The file name, for reports.
+    pub file: String,
+    pub objects: Vec<PreviousObject>,
+}
+
+#[derive(Debug)]
+pub struct PreviousObject {
+    pub kind: String,
+    pub name: String,
+    /// 1-based document number and start line in the file.
+    pub document: usize,
+    pub line: usize,
+    pub body: serde_json::Value,
+}
+
+impl Previous {
+    /// Read a manifest; only objects `want` picks keep their bodies.
+    pub fn read(
+        file: &str,
+        input: &[u8],
+        want: impl Fn(&Object) -> bool,
+    ) -> Result<Previous, crate::error::InputError> {
+        let named = |mut e: crate::error::InputError| {
+            e.location.file = file.to_string();
+            e
+        };
+        let mut stream = Stream::read(input).map_err(named)?;
+        stream.load_bodies(&want).map_err(named)?;
+        let objects = stream
+            .objects()
+            .filter(|o| o.body.is_some())
+            .map(|o| PreviousObject {
+                kind: o.kind().to_string(),
+                name: o.name().to_string(),
+                document: o.index,
+                line: stream.line(o),
+                body: o.body.clone().unwrap_or_default(),
+            })
+            .collect();
+        Ok(Previous { file: file.to_string(), objects })
+    }
+
+    pub fn find(&self, kind: &str, name: &str) -> Option<&PreviousObject> {
+        self.objects.iter().find(|o| o.kind == kind && o.name == name)
+    }
 }
 
 /// One resource, as reports name it.
@@ -84,6 +144,14 @@ pub struct Finding {
 pub struct Verdict {
     pub findings: Vec<Finding>,
     pub found: Vec<Resource>,
+    /// The check does not apply to this stream (reported as not run, with this reason).
+    pub skipped: Option<String>,
+}
+
+impl Verdict {
+    pub fn skipped(reason: &str) -> Verdict {
+        Verdict { skipped: Some(reason.to_string()), ..Verdict::default() }
+    }
 }
 
 #[derive(Debug)]
@@ -102,7 +170,7 @@ pub struct Check {
 
 /// Every check of every profile.
 pub fn all() -> impl Iterator<Item = &'static Check> {
-    super::camunda::CHECKS.iter()
+    super::camunda::CHECKS.iter().chain(super::openmetadata::CHECKS)
 }
 
 pub fn all_ids() -> Vec<&'static str> {
@@ -136,7 +204,7 @@ pub fn select(profile: Profile, require: &[String], skip: &[String]) -> Result<V
 pub enum Status {
     Passed,
     Failed,
-    /// A check it depends on failed.
+    /// A check it depends on failed, or it does not apply to the stream.
     NotRun,
 }
 
@@ -163,7 +231,11 @@ pub fn run_all(checks: &[&'static Check], stream: &Stream, ctx: &Context) -> Vec
             });
             continue;
         }
-        let verdict = (check.run)(stream, ctx);
+        let mut verdict = (check.run)(stream, ctx);
+        if let Some(reason) = verdict.skipped.take() {
+            out.push(Outcome { check, status: Status::NotRun, verdict, reason: Some(reason) });
+            continue;
+        }
         let status = if verdict.findings.is_empty() { Status::Passed } else { Status::Failed };
         out.push(Outcome { check, status, verdict, reason: None });
     }

@@ -11,6 +11,8 @@
 pub mod camunda;
 pub mod checks;
 pub mod head;
+pub mod immutable;
+pub mod openmetadata;
 pub mod report;
 pub mod scan;
 pub mod split;
@@ -61,10 +63,16 @@ discards a post-renderer's stderr: use --summary FILE to keep the report. Helm p
 release name nor the namespace to a post-renderer: give them with --release and --namespace (in form 2, \
 write --release-namespace, because the inner helm keeps --namespace for itself).";
 
+/// The opt-in camunda check that compares with the release's current manifest (crate::preflight).
+const IMMUTABLE: &str = "immutable-fields";
+
 const AFTER_HELP: &str = "\
-Checks (camunda profile; --list-checks describes them):
-  default:  camunda-13, importer, data-migration, orchestration-images, zeebe-statefulset
-  opt-in:   identity-migration
+Checks (--list-checks describes them):
+  camunda profile (default):  camunda-13, importer, data-migration, orchestration-images, zeebe-statefulset;
+                              opt-in: identity-migration, immutable-fields (on with --previous FILE; or
+                              --require it with --release NAME to read the release with $HELM_BIN)
+  openmetadata profile:       airflow-api-server, pipeline-client, fernet-key-secret, pvc-changes and
+                              selector-changes (these two with --previous)
 
 Exit codes: 0 passed (stream written), 2 usage, 4 a check failed, 5 invalid input, 1 other failure.";
 
@@ -107,6 +115,13 @@ pub struct CheckArgs {
     /// List the checks and exit (reads no input).
     #[arg(long)]
     pub list_checks: bool,
+
+    /// The release's current manifest (`helm get manifest RELEASE > FILE`): checks compare the new
+    /// render with it for changes Kubernetes refuses (openmetadata profile; in the camunda profile it
+    /// turns on immutable-fields, which `--require immutable-fields --release NAME` can also feed by
+    /// reading the release with $HELM_BIN).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 fn check_id() -> clap::builder::PossibleValuesParser {
@@ -124,18 +139,54 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         print!("{}", list_checks(args.profile));
         return Ok(Exit::Ok);
     }
-    let selected = match checks::select(args.profile, &args.require, &args.skip) {
+    let mut require = args.require.clone();
+    let immutable_known = checks::all().any(|c| c.id == IMMUTABLE && c.profile == args.profile);
+    if args.previous.is_some() && immutable_known && !require.iter().chain(&args.skip).any(|c| c == IMMUTABLE) {
+        require.push(IMMUTABLE.to_string());
+    }
+    let selected = match checks::select(args.profile, &require, &args.skip) {
         Ok(s) => s,
         Err(msg) => return Ok(usage(&msg)),
     };
+    let wants_immutable = selected.iter().any(|c| c.id == IMMUTABLE);
+    if wants_immutable && args.previous.is_none() && args.release.is_none() {
+        return Ok(usage(&format!("{IMMUTABLE} needs --previous FILE or --release NAME")));
+    }
     if std::io::stdin().is_terminal() {
         return Ok(usage(
             "check reads rendered manifests on stdin: pipe `helm template` into it, \
              or use it as a Helm --post-renderer",
         ));
     }
+    let keep = |o: &stream::Object| selected.iter().any(|c| (c.needs_body)(o));
+    let mut live = None;
+    let mut note = None;
+    let previous = match (&args.previous, &args.release) {
+        (Some(path), _) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading --previous {}", path.display()))?;
+            Some(std::sync::Arc::new(checks::Previous::read(&path.display().to_string(), &bytes, keep)?))
+        }
+        // immutable-fields without a file: the release's manifest, as Helm patches from it.
+        (None, Some(release)) if wants_immutable => {
+            match immutable::read_release(release, args.namespace.as_deref())
+                .with_context(|| format!("{IMMUTABLE}: reading the current manifest of release {release}"))?
+            {
+                Some((text, context)) => {
+                    live = Some(context);
+                    let name = format!("helm get manifest {release}");
+                    Some(std::sync::Arc::new(checks::Previous::read(&name, text.as_bytes(), keep)?))
+                }
+                None => {
+                    note = Some(format!("{IMMUTABLE}: no release {release} yet: nothing to compare"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let input = read_stdin().context("reading the rendered manifests from stdin")?;
-    let summary = evaluate(&input, &selected, &args);
+    let mut summary = evaluate(&input, &selected, &args, previous, live);
+    summary.warnings.extend(note);
     let exit = summary.result.exit();
     if let Some(path) = &args.summary {
         let body = match args.output {
@@ -190,7 +241,13 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 }
 
 /// Read the stream, run the checks, and sum it up.
-fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs) -> Summary {
+fn evaluate(
+    input: &[u8],
+    selected: &[&'static checks::Check],
+    args: &CheckArgs,
+    previous: Option<std::sync::Arc<checks::Previous>>,
+    live: Option<crate::helm::HelmContext>,
+) -> Summary {
     let mut summary = Summary {
         command: "check",
         result: report::Overall::BadInput,
@@ -237,14 +294,17 @@ fn evaluate(input: &[u8], selected: &[&'static checks::Check], args: &CheckArgs)
     summary.input.fallbacks = stream.objects.iter().filter(|o| o.fallback).count();
     summary.input.bodies = stream.objects.iter().filter(|o| o.body.is_some()).count();
 
-    let ctx = context(&stream, args, &mut summary.warnings);
+    let mut ctx = context(&stream, args, &mut summary.warnings);
+    ctx.previous = previous;
+    ctx.live = live;
     summary.chart = ctx.chart.clone();
     if summary.release.is_none() && ctx.release.is_some() {
         summary.release = ctx.release.clone();
         summary.release_from = Some("label");
     }
     summary.checks = checks::run_all(selected, &stream, &ctx).into_iter().map(CheckSummary::from_outcome).collect();
-    let passed = summary.checks.iter().all(|c| c.status == Status::Passed);
+    // A check that did not run either depends on a failed one or does not apply.
+    let passed = !summary.checks.iter().any(|c| c.status == Status::Failed);
     summary.result = if passed { report::Overall::Passed } else { report::Overall::Failed };
     summary.exit_code = summary.result.exit().code();
     summary
@@ -286,7 +346,13 @@ fn context(stream: &Stream, args: &CheckArgs, warnings: &mut Vec<String>) -> Con
             ));
         }
     }
-    Context { release: args.release.clone().or(labelled), namespace: args.namespace.clone(), chart: most(&charts) }
+    Context {
+        release: args.release.clone().or(labelled),
+        namespace: args.namespace.clone(),
+        chart: most(&charts),
+        previous: None,
+        live: None,
+    }
 }
 
 fn list_checks(profile: Profile) -> String {

@@ -155,6 +155,9 @@ impl Summary {
                 .checks
                 .iter()
                 .map(|c| match c.found.first() {
+                    _ if c.status == Status::NotRun => {
+                        format!("{} (not run: {})", c.id, c.reason.as_deref().unwrap_or(""))
+                    }
                     Some(r) if c.id != "orchestration-images" => format!("{} ({} {})", c.id, r.kind, r.name),
                     _ => c.id.to_string(),
                 })

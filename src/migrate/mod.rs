@@ -7,6 +7,7 @@
 
 pub mod derive;
 pub mod engine;
+pub mod openmetadata;
 pub mod report;
 pub mod rules;
 
@@ -56,13 +57,21 @@ pub struct MigrateArgs {
     /// or keep the first or the last one (each choice is reported).
     #[arg(long, value_enum, value_name = "first|last")]
     pub on_conflict: Option<OnConflict>,
-    /// Which migration to run (default: detected from the input; camunda-8.7-to-8.8).
+    /// Which migration to run: camunda-8.7-to-8.8, openmetadata-deps-1.11 or openmetadata-1.11
+    /// (default: detected from the input).
     #[arg(long, value_name = "NAME")]
     pub migration: Option<String>,
     /// Replace plaintext secrets in the values with references to the Secret NAME (one key
     /// each, as `secrets extract` writes it), and report each one (values never shown).
     #[arg(long, value_name = "NAME")]
     pub secret_name: Option<String>,
+    /// openmetadata-deps-1.11: write stable Airflow keys (apiSecretKey, jwtSecret, webserverSecretKey, and the
+    /// carried fernet key) into a Secret manifest FILE (mode 0600; keys already in FILE are reused) and name it in the values.
+    #[arg(long, value_name = "FILE")]
+    pub generate_secrets: Option<PathBuf>,
+    /// OpenMetadata: the dependencies chart's release name (default openmetadata-dependencies), for Service and Secret names.
+    #[arg(long, value_name = "NAME")]
+    pub deps_release: Option<String>,
     /// Print the key rules as a Markdown table and exit.
     #[arg(long, conflicts_with_all = ["files", "output", "out_dir", "in_place"])]
     pub list_rules: bool,
@@ -76,6 +85,10 @@ pub struct Options {
     pub migration: Option<String>,
     /// Plaintext secrets become references to this Secret (`--secret-name`).
     pub secret_name: Option<String>,
+    /// OpenMetadata deps: write generated keys into this Secret manifest.
+    pub generate_secrets: Option<PathBuf>,
+    /// OpenMetadata: the dependencies chart's release name.
+    pub deps_release: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -102,6 +115,8 @@ pub struct Migrated {
     /// The merged 8.8 values as text (equal to the single output when there is one).
     pub merged_text: String,
     pub migration: &'static Migration,
+    /// Files the derivations ask for beside the values (a generated Secret manifest).
+    pub files: Vec<derive::SideFile>,
 }
 
 impl Migrated {
@@ -128,6 +143,8 @@ impl Migrated {
 pub struct Migration {
     pub id: &'static str,
     pub title: &'static str,
+    /// Headings of the key table's first two columns (`--list-rules`).
+    pub columns: (&'static str, &'static str),
     pub rules: &'static [rules::Rule],
     pub shapes: fn() -> &'static [(&'static str, rules::Shape)],
     pub derive: fn(&Sources, &Options) -> Result<derive::Derivations>,
@@ -136,20 +153,41 @@ pub struct Migration {
 }
 
 /// Every migration the tool knows; `--migration` picks one by id.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    id: "camunda-8.7-to-8.8",
-    title: "Camunda 8.7 -> 8.8",
-    rules: rules::CAMUNDA,
-    shapes: || rules::CAMUNDA_SHAPES.as_slice(),
-    derive: derive::derive,
-    detect: |v| {
-        const KEYS: [&str; 12] = [
-            "zeebe", "zeebeGateway", "operate", "tasklist", "orchestration", "identity", "identityKeycloak", "connectors", "optimize",
-            "webModeler", "console", "postgresql",
-        ];
-        v.as_object().is_some_and(|m| m.is_empty() || KEYS.iter().any(|k| m.contains_key(*k)) || m.get("global").is_some_and(|g| g.get("identity").is_some()))
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        id: "camunda-8.7-to-8.8",
+        title: "Camunda 8.7 -> 8.8",
+        columns: ("8.7 key (chart 12.x)", "8.8 key (chart 13.x)"),
+        rules: rules::CAMUNDA,
+        shapes: || rules::CAMUNDA_SHAPES.as_slice(),
+        derive: derive::derive,
+        detect: |v| {
+            const KEYS: [&str; 12] = [
+                "zeebe", "zeebeGateway", "operate", "tasklist", "orchestration", "identity", "identityKeycloak", "connectors", "optimize",
+                "webModeler", "console", "postgresql",
+            ];
+            v.as_object().is_some_and(|m| m.is_empty() || KEYS.iter().any(|k| m.contains_key(*k)) || m.get("global").is_some_and(|g| g.get("identity").is_some()))
+        },
     },
-}];
+    Migration {
+        id: "openmetadata-deps-1.11",
+        title: "openmetadata-dependencies <= 1.11.2 (airflow-helm 8.9.0) -> >= 1.11.3 (Apache Airflow chart 1.18.0)",
+        columns: ("deps <= 1.11.2 key (airflow-helm 8.9.0)", "deps >= 1.11.3 key (Apache Airflow 1.18.0)"),
+        rules: openmetadata::deps::rules::RULES,
+        shapes: || openmetadata::deps::rules::SHAPES,
+        derive: openmetadata::deps::derive,
+        detect: openmetadata::deps::detect,
+    },
+    Migration {
+        id: "openmetadata-1.11",
+        title: "openmetadata chart (0.0.x, 1.0.x, <= 1.11.2) -> 1.11.3",
+        columns: ("old key (openmetadata chart)", "chart 1.11.3 key"),
+        rules: openmetadata::server::RULES,
+        shapes: || openmetadata::server::SHAPES,
+        derive: openmetadata::server::derive,
+        detect: openmetadata::server::detect,
+    },
+];
 
 /// The migration to run: the one named, or the only one whose input this looks like.
 pub fn choose(sources: &Sources, options: &Options) -> Result<&'static Migration> {
@@ -173,6 +211,10 @@ pub fn choose(sources: &Sources, options: &Options) -> Result<&'static Migration
 /// Migrate `sources`. With `per_file`, one output per input.
 pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> Result<Migrated> {
     let migration = choose(sources, options)?;
+    if options.secret_name.is_some() && migration.id != "camunda-8.7-to-8.8" {
+        // The secrets table is Camunda's (src/secrets/table.rs).
+        anyhow::bail!(crate::error::Usage(format!("--secret-name applies to the camunda-8.7-to-8.8 migration only, not {}", migration.id)));
+    }
     let derived = (migration.derive)(sources, options)?;
     let engine = Engine { rules: migration.rules, shapes: (migration.shapes)(), sources, derived: &derived };
     engine.check_shapes()?;
@@ -202,7 +244,7 @@ pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> R
         let input = (sources.files.len() == 1).then_some(0);
         vec![Output { input, original: merged_src.text.clone(), text: merged.text.clone() }]
     };
-    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text, migration })
+    Ok(Migrated { outputs, report: merged.report, merged_text: merged.text, migration, files: derived.files })
 }
 
 /// Several files overlaid into one text, as Helm merges them (later files win).
@@ -228,7 +270,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
             Some(id) => MIGRATIONS.iter().find(|m| m.id == id).with_context(|| format!("unknown migration {id:?}"))?,
             None => &MIGRATIONS[0],
         };
-        print!("{}", rules::markdown_table(m.rules));
+        print!("{}", rules::markdown_table_with(m.rules, m.columns));
         return Ok(Exit::Ok);
     }
     let reads_stdin = args.files.is_empty() || args.files.iter().any(|f| f == "-");
@@ -247,7 +289,13 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     }
     let sources = Sources::read(&args.files)?;
     let per_file = args.out_dir.is_some() || args.in_place;
-    let options = Options { on_conflict: args.on_conflict, migration: args.migration.clone(), secret_name: args.secret_name.clone() };
+    let options = Options {
+        on_conflict: args.on_conflict,
+        migration: args.migration.clone(),
+        generate_secrets: args.generate_secrets.clone(),
+        deps_release: args.deps_release.clone(),
+        secret_name: args.secret_name.clone(),
+    };
     let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
 
@@ -264,6 +312,14 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
             "nothing written: {} blocker(s) listed above must be resolved first",
             migrated.report.count(ItemKind::Blocker)
         )));
+    }
+
+    for f in &migrated.files {
+        if f.private {
+            output::write_atomic_private(&f.path, f.text.as_bytes())?;
+        } else {
+            output::write_atomic(&f.path, f.text.as_bytes(), None)?;
+        }
     }
 
     let color = args.color.enabled(std::io::stdout().is_terminal());

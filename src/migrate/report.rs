@@ -135,7 +135,9 @@ pub fn redact_at(path: &str, v: &Value) -> Value {
                     .collect(),
             )
         }
+        // Items of a list under a secret key (`tokens: [...]`) are secrets too.
         Value::Array(a) => Value::Array(a.iter().map(|v| redact_at(path, v)).collect()),
+        other if !path.is_empty() && is_secret_value(path, other) => redacted(),
         other => other.clone(),
     }
 }
@@ -151,6 +153,11 @@ pub fn is_secret_key(path: &str) -> bool {
     let raw = path.rsplit(['.', '[']).next().unwrap_or(path);
     let last = normalise(raw);
     let whole = path.to_ascii_lowercase();
+    // Values that are keys themselves, whatever their name ends with (Airflow's signing and encryption keys).
+    const VALUES: [&str; 4] = ["apisecretkey", "webserversecretkey", "fernetkey", "pass"];
+    if VALUES.contains(&last.as_str()) || raw.to_ascii_lowercase().starts_with("airflow_conn_") {
+        return true;
+    }
     if is_reference_name(raw, &last) || last.ends_with("scope") || last.ends_with("url") {
         return false;
     }
@@ -158,11 +165,24 @@ pub fn is_secret_key(path: &str) -> bool {
     if last == "key" && whole.contains("license") {
         return true;
     }
+    let whole = whole.replace(['_', '-'], "");
     SECRET_WORDS.iter().any(|w| last.contains(w) || (whole.contains(w) && (last == "value" || last == "inlinesecret")))
 }
 
-/// Words that make a key (or env var) name secret on their own.
-const SECRET_WORDS: [&str; 9] = ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license"];
+/// Words that make a key (or env var) name secret on their own (`_` and `-` removed).
+const SECRET_WORDS: [&str; 11] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "privatekey",
+    "passphrase",
+    "license",
+    "fernet",
+    "sqlalchemyconn",
+];
 
 /// Words that make a name *possibly* secret: its value counts as secret only when it
 /// also looks random (`looks_random`), which keeps ids, paths and names out.
@@ -179,7 +199,11 @@ fn normalise(name: &str) -> String {
 /// `raw` is the key as written, `last` normalised.
 fn is_reference_name(raw: &str, last: &str) -> bool {
     const NAMES: [&str; 6] = ["existingsecret", "existingsecretkey", "secretname", "passwordsecretkey", "secretkeys", "usernamekey"];
-    NAMES.contains(&last) || raw.to_ascii_lowercase().ends_with("key\"]") || last.ends_with("secretkey") || last.ends_with("passwordkey")
+    NAMES.contains(&last)
+        || raw.to_ascii_lowercase().ends_with("key\"]")
+        || last.ends_with("secretname")
+        || last.ends_with("secretkey")
+        || last.ends_with("passwordkey")
 }
 
 /// Is the value at the dotted `path` a secret? By its key's name (`is_secret_key`), by
@@ -191,6 +215,8 @@ pub fn is_secret_value(path: &str, v: &Value) -> bool {
     let text = match v {
         Value::String(s) if !s.is_empty() => s.clone(),
         Value::Number(n) => n.to_string(),
+        // A switch under a secret-looking name is hidden too (as it always was); it is no value by shape.
+        Value::Bool(_) => return is_secret_key(path),
         _ => return false,
     };
     if is_secret_key(path) || crate::secrets::table::is_literal_key(path) {
@@ -376,6 +402,16 @@ mod tests {
         assert!(!is_secret_key("global.identity.auth.zeebe.existingSecretKey"));
         assert!(!is_secret_key("identityKeycloak.auth.passwordSecretKey"));
         assert!(!is_secret_key("zeebe.clusterSize"));
+        assert!(is_secret_key("airflow.fernetKey"));
+        assert!(is_secret_key("airflow.airflow.webserverSecretKey"));
+        assert!(is_secret_key("airflow.apiSecretKey"));
+        assert!(is_secret_key("airflow.jwtSecret"));
+        assert!(is_secret_key("airflow.data.metadataConnection.pass"));
+        assert!(is_secret_key("airflow.airflow.config.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"));
+        assert!(is_secret_key("airflow.airflow.config.AIRFLOW_CONN_MY_DB"));
+        assert!(!is_secret_key("airflow.fernetKeySecretName"));
+        assert!(!is_secret_key("airflow.data.metadataSecretName"));
+        assert!(!is_secret_key("airflow.externalDatabase.passwordSecretKey"));
         assert!(is_secret_key("global.license.key"));
         assert!(!is_secret_key("global.identity.auth.tokenUrl"));
         // Env-style names judge as the words they are made of.
@@ -399,6 +435,7 @@ mod tests {
         assert!(!is_secret_value("connectors.hostKeyPath", &json!("Zq8#rT2!mW9xLp4K")));
         assert!(is_secret_env("HMAC_KEY", &json!("Zq8#rT2!mW9xLp4K")) && !is_secret_env("CACHE_KEY", &json!("users-by-id")));
         assert!(is_secret_env("DB_PASSWORD", &json!("demo")) && !is_secret_env("DB_PASSWORD", &json!("")));
+        assert!(super::redact_at("a.tokens", &json!(["t1", "t2"])) == json!(["<redacted>", "<redacted>"]));
         // Empty values and collections hide nothing.
         assert!(!is_secret_value("identity.firstUser.password", &json!("")));
         assert!(!is_secret_value("identity.firstUser.password", &json!(null)));

@@ -276,7 +276,12 @@ pub fn target(rule_from: &str, to: &str, path: &[String]) -> Vec<String> {
 
 /// The README's key table, generated from the rules.
 pub fn markdown_table(rules: &[Rule]) -> String {
-    let mut s = String::from("| 8.7 key (chart 12.x) | 8.8 key (chart 13.x) | why |\n|---|---|---|\n");
+    markdown_table_with(rules, ("8.7 key (chart 12.x)", "8.8 key (chart 13.x)"))
+}
+
+/// The key table with the given headings for the old and new key columns.
+pub fn markdown_table_with(rules: &[Rule], (old, new): (&str, &str)) -> String {
+    let mut s = format!("| {old} | {new} | why |\n|---|---|---|\n");
     for rule in rules {
         let to = match rule.action {
             Move(t) | MoveAsString(t) | MoveReplacing { to: t, .. } => format!("`{t}`"),

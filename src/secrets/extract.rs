@@ -26,7 +26,7 @@ Secret with every value redacted (stdout); --out FILE writes the real manifest (
 with another value is refused, never changed). Always writes the 8.8 values overlay that \
 references every key (--overlay FILE). Values already referencing a Secret of yours are left \
 alone. Nothing is written unless everything was read.
-kubectl: $HELM_CAMUNDA_UPGRADE_KUBECTL, else kubectl on PATH.
+kubectl: $KUBECTL, else kubectl on PATH.
 Exit codes: 0 done; 3 done, with plaintext secrets left for `migrate --secret-name` or to move by \
 hand; 4 refused (a Secret or key missing, a release without Identity, a conflicting value, a file \
 in the way); 5 bad input; 1 helm or kubectl failed (e.g. no cluster access); 2 usage.";

@@ -1,5 +1,5 @@
-//! Reading and writing Secrets through the user's kubectl (`$HELM_CAMUNDA_UPGRADE_KUBECTL`, else
-//! `kubectl` on PATH), in the cluster context Helm gave the plugin (`helm::HelmContext`).
+//! Reading and writing Secrets through the user's kubectl (`$KUBECTL`, else `kubectl` on PATH,
+//! as `crate::kubectl` finds it), in the cluster context Helm gave the plugin.
 //!
 //! Why kubectl and not our own API client: it speaks every way a kubeconfig authenticates
 //! (exec plugins for EKS/GKE/AKS, OIDC, client certificates, proxies) exactly as the user's
@@ -15,15 +15,12 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::helm::{resolve_bin, HelmContext};
-
-/// The variable that names the kubectl to run.
-pub const KUBECTL_ENV: &str = "HELM_CAMUNDA_UPGRADE_KUBECTL";
+use crate::helm::HelmContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KubectlError {
-    #[error("cannot find kubectl {0:?} (put kubectl on PATH or set {KUBECTL_ENV})")]
-    NotFound(String),
+    #[error("cannot find kubectl (put kubectl on PATH or set KUBECTL)")]
+    NotFound,
     #[error("cannot run {bin}: {source}")]
     Spawn { bin: String, source: std::io::Error },
     #[error("`{command}` failed ({status}){}", tail(.stderr))]
@@ -88,13 +85,10 @@ pub struct Kubectl {
 }
 
 impl Kubectl {
-    /// `$HELM_CAMUNDA_UPGRADE_KUBECTL` or `kubectl` on PATH, in `context`.
+    /// `$KUBECTL` or `kubectl` on PATH, in `context`.
     pub fn from_env(context: HelmContext) -> Result<Kubectl, KubectlError> {
-        let bin = std::env::var(KUBECTL_ENV).ok().filter(|b| !b.is_empty()).unwrap_or_else(|| "kubectl".into());
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let path = std::env::var_os("PATH");
-        let bin = resolve_bin(&bin, path.as_deref(), &cwd).map_err(|_| KubectlError::NotFound(bin.clone()))?;
-        Ok(Kubectl { bin, context, scrub: Vec::new() })
+        let found = crate::kubectl::Kubectl::find(&context).ok_or(KubectlError::NotFound)?;
+        Ok(Kubectl { bin: found.bin, context, scrub: Vec::new() })
     }
 
     /// Remember values to scrub from kubectl's error text (with their base64 form).

@@ -57,7 +57,7 @@ pub fn run(args: SecretsArgs) -> Result<Exit> {
 /// The user-supplied values of a release (`helm get values`), as one source.
 pub fn release_values(helm: &Helm, release: &str) -> Result<Sources> {
     let text = helm
-        .get_values(release)
+        .get_values(release, None)
         .map_err(|e| anyhow::anyhow!(e).context(format!("cannot read the values of release {release}")))?;
     // A release without user values answers `null`.
     let text = if text.trim() == "null" { String::new() } else { text };

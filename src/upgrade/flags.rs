@@ -139,6 +139,31 @@ pub enum FlagError {
     BadValue { flag: String, value: String, expected: &'static str },
 }
 
+/// 8.7 top-level keys that 8.8 renames: given with `--set`, they skip the migration.
+const OLD_KEYS: &[&str] = &["zeebe", "zeebeGateway", "operate", "tasklist"];
+
+impl Flags {
+    /// The keys the passed-on `--set*` flags set, where they are 8.7 keys 8.8 no longer reads.
+    pub fn old_set_keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut it = self.pass.iter().peekable();
+        while let Some(a) = it.next() {
+            let value = match a.split_once('=') {
+                Some((f, v)) if f.starts_with("--set") => v.to_string(),
+                None if a.starts_with("--set") => it.next().cloned().unwrap_or_default(),
+                _ => continue,
+            };
+            for pair in value.split(',') {
+                let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+                if OLD_KEYS.contains(&key.split(['.', '[']).next().unwrap_or("")) {
+                    out.push(key.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Sort `args` into what we take over and what goes to Helm.
 pub fn parse(args: &[String]) -> Result<Flags, FlagError> {
     let mut out = Flags::default();
@@ -293,6 +318,13 @@ mod tests {
         assert_eq!((f.output.as_deref(), f.values_out.as_deref()), (Some("json"), Some("v.yaml")));
         assert!(p(&["-h"]).unwrap().help);
         assert!(p(&["--help"]).unwrap().help);
+    }
+
+    #[test]
+    fn old_keys_given_with_set_are_found() {
+        let f = p(&["--set", "zeebe.clusterSize=3,orchestration.x=1", "--set-string=operate.enabled=true", "--wait"]);
+        assert_eq!(f.unwrap().old_set_keys(), ["zeebe.clusterSize", "operate.enabled"]);
+        assert!(p(&["--set", "zeebeX=1", "--version", "13.0.0"]).unwrap().old_set_keys().is_empty());
     }
 
     #[test]

@@ -20,8 +20,9 @@ use clap::CommandFactory;
 use crate::error::{Refused, Usage};
 use crate::exit::Exit;
 use crate::helm::{Helm, HelmError, HelmVersion};
-use crate::migrate::{migrate_values, OnConflict, Options};
+use crate::kubectl;
 use crate::migrate::report::ItemKind;
+use crate::migrate::{migrate_values, OnConflict, Options};
 use crate::values::{Source, Sources};
 use crate::{output, preflight};
 
@@ -82,6 +83,12 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
         cmd.find_subcommand_mut("upgrade").expect("upgrade is a subcommand").print_long_help()?;
         return Ok(Exit::Ok);
     }
+    for key in flags.old_set_keys() {
+        eprintln!(
+            "helm-camunda-upgrade: warning: --set {key}: an 8.7 key, passed to Helm as it is (not migrated); \
+             put it in a -f file to have it migrated"
+        );
+    }
     let apply = args.apply || flags.apply;
     if apply && flags.dry_run {
         anyhow::bail!(Usage("--apply and --dry-run contradict each other".into()));
@@ -94,11 +101,29 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     ctx.kubeconfig = flags.kubeconfig.clone().or(ctx.kubeconfig.take());
     ctx.debug |= flags.debug;
     let namespace = helm.context.namespace.clone().unwrap_or_else(|| "default".into());
-    let post_renderer = post_renderer_flags(&helm)?;
+    let post_renderer = post_renderer_flags(&helm, &args.release, &namespace)?;
 
-    // 1. The values to migrate, migrated.
+    // 1. The values to migrate, migrated. Like Helm, start from the last deployed revision.
+    // No such release: only `--install` with -f files makes sense (nothing to read or compare).
+    let revision = match helm.current_revision(&args.release) {
+        Err(HelmError::Failed { stderr, .. }) if stderr.contains("release: not found") && !flags.values.is_empty() => {
+            eprintln!("helm-camunda-upgrade: release {} does not exist yet: nothing to compare", args.release);
+            None
+        }
+        Err(HelmError::Failed { stderr, code, .. }) if stderr.contains("release: not found") => {
+            eprint!("{stderr}");
+            eprintln!(
+                "helm-camunda-upgrade: no release {} to read values from (give -f files to install it)",
+                args.release
+            );
+            return pass_exit(code);
+        }
+        r => Some(r?),
+    };
+    let exists = revision.is_some();
+    let revision = revision.flatten();
     let sources = if flags.values.is_empty() {
-        let text = helm.get_values(&args.release)?;
+        let text = helm.get_values(&args.release, revision)?;
         // A release without user values answers `null`.
         let text = if text.trim() == "null" { String::new() } else { text };
         Sources::new(vec![Source::from_text(&format!("helm get values {}", args.release), None, text)?])
@@ -107,9 +132,13 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
     let on_conflict = args.on_conflict.or(flags.on_conflict);
-    let migrated = migrate_values(&sources, false, &Options { on_conflict, ..Default::default() })?;
-    let title =
-        format!("helm-camunda-upgrade: upgrade {}: migrate {} (Camunda 8.7 -> 8.8)", args.release, names.join(", "));
+    let migrated = migrate_values(&sources, false, &Options { on_conflict, ..Options::default() })?;
+    let title = format!(
+        "helm-camunda-upgrade: upgrade {}: migrate {} ({})",
+        args.release,
+        names.join(", "),
+        migrated.migration.title
+    );
     eprint!("{}", migrated.report.render_text(&title));
     if migrated.report.has(ItemKind::Blocker) {
         anyhow::bail!(Refused(format!(
@@ -153,14 +182,15 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let rendered_manifest = manifest_of(&rendered_json)?;
     let rendered = preflight::parse_manifest("rendered upgrade", &rendered_manifest)?;
-    let previous_text = helm.get_manifest(&args.release)?;
+    let previous_text = if exists { helm.get_manifest(&args.release, revision)? } else { String::new() };
     let previous = preflight::parse_manifest(&format!("helm get manifest {}", args.release), &previous_text)?;
+    let from = revision.map(|r| format!(" (from revision {r})")).unwrap_or_default();
     eprint!(
-        "\nUpgrade of release {} in namespace {namespace}:\n{}",
+        "\nUpgrade of release {}{from} in namespace {namespace}:\n{}",
         args.release,
         show::summarise(&previous, &rendered, &namespace).render()
     );
-    let findings = preflight::immutable_changes(&previous, &rendered, &namespace);
+    let findings = still_there(preflight::immutable_changes(&previous, &rendered, &namespace), &helm);
     if !findings.is_empty() {
         eprintln!("\nThe Kubernetes API server would refuse this upgrade:");
         for f in &findings {
@@ -186,13 +216,23 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     if let Some(o) = &flags.output {
         upgrade.extend(["--output".into(), o.into()]);
     }
-    eprintln!("\nApplying: helm {}", upgrade.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" "));
+    let shown: Vec<String> = upgrade.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    eprintln!("\nApplying: helm {}", crate::helm::redact_args(&shown).join(" "));
     let status = helm.status(&upgrade)?;
     if !status.success() {
         eprintln!("helm-camunda-upgrade: helm upgrade failed; the migrated values are in {}", out.display());
         return pass_exit(status.code());
     }
     Ok(migrated.exit())
+}
+
+/// The findings about objects that still exist (kubectl asked), the notes said on stderr.
+fn still_there(findings: Vec<preflight::Finding>, helm: &Helm) -> Vec<preflight::Finding> {
+    let (kept, notes) = kubectl::drop_gone(findings, &helm.context);
+    for n in notes {
+        eprintln!("\n{n}");
+    }
+    kept
 }
 
 /// Helm's exit code, passed through as it is.
@@ -203,14 +243,16 @@ fn pass_exit(code: Option<i32>) -> Result<Exit> {
 }
 
 /// How this Helm runs our `check` as post-renderer: Helm 3 runs this binary, Helm 4 only runs
-/// postrenderer/v1 plugins.
-fn post_renderer_flags(helm: &Helm) -> Result<Vec<OsString>> {
+/// postrenderer/v1 plugins. A post-renderer learns nothing from Helm: the release and namespace
+/// go along as arguments (the immutable-field check is done here, before Helm runs).
+fn post_renderer_flags(helm: &Helm, release: &str, namespace: &str) -> Result<Vec<OsString>> {
     let v = helm.version()?;
     if v < MIN_HELM {
         anyhow::bail!(Refused(format!(
             "Helm {v} is too old: upgrade needs Helm {MIN_HELM} or newer (--post-renderer-args)"
         )));
     }
+    let mut out: Vec<OsString> = Vec::new();
     if v.major >= 4 {
         let list = helm.output(["plugin", "list"])?;
         if !list.lines().skip(1).any(|l| l.split_whitespace().next() == Some(CHECK_PLUGIN)) {
@@ -220,10 +262,15 @@ fn post_renderer_flags(helm: &Helm) -> Result<Vec<OsString>> {
                  helm plugin install {dir}/plugins/{CHECK_PLUGIN}"
             )));
         }
-        return Ok(["--post-renderer", CHECK_PLUGIN].map(OsString::from).to_vec());
+        out.extend(["--post-renderer".into(), CHECK_PLUGIN.into()]);
+    } else {
+        let exe = std::env::current_exe().context("cannot find this program's path for --post-renderer")?;
+        out.extend(["--post-renderer".into(), exe.into_os_string(), "--post-renderer-args".into(), "check".into()]);
     }
-    let exe = std::env::current_exe().context("cannot find this program's path for --post-renderer")?;
-    Ok(vec!["--post-renderer".into(), exe.into_os_string(), "--post-renderer-args".into(), "check".into()])
+    for a in [format!("--release={release}"), format!("--namespace={namespace}")] {
+        out.extend(["--post-renderer-args".into(), a.into()]);
+    }
+    Ok(out)
 }
 
 /// The `manifest` of `helm upgrade --dry-run --output json`.
@@ -233,15 +280,16 @@ fn manifest_of(json: &str) -> Result<String> {
 }
 
 /// Write the migrated values (which may hold secrets: owner-only) atomically, never over a
-/// different file; the same content is left as it is.
+/// different file. A file that already holds the same values (say, from the dry run, or as
+/// Helm printed them back after an earlier upgrade) is used as it is.
 fn write_values(path: &Path, text: &str) -> Result<()> {
     match std::fs::read_to_string(path) {
-        Ok(existing) if existing == text => {
-            eprintln!("\nMigrated values: {} (unchanged)", path.display());
+        Ok(existing) if same_values(&existing, text) => {
+            eprintln!("\nMigrated values: {} (already there, same values)", path.display());
             return Ok(());
         }
         Ok(_) => anyhow::bail!(Refused(format!(
-            "{} exists with other content and is not overwritten: remove it or pass --values-out FILE",
+            "{} exists with other values and is not overwritten: remove it or pass --values-out FILE",
             path.display()
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -266,4 +314,10 @@ fn write_values(path: &Path, text: &str) -> Result<()> {
     result?;
     eprintln!("\nMigrated values: {}", path.display());
     Ok(())
+}
+
+/// Whether two values texts mean the same to Helm (formatting, order and comments aside).
+fn same_values(a: &str, b: &str) -> bool {
+    let parse = |t: &str| Source::from_text("values", None, t.to_string()).ok().map(|s| s.value);
+    a == b || matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
 }

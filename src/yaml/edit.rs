@@ -318,21 +318,22 @@ impl EditDoc {
     /// A new entry `key: value` at column `indent`, rendered block style.
     pub fn new_entry(&self, key: &str, value: &Value, indent: usize) -> EEntry {
         let k = quote_str(key);
-        let key_end = indent + k.len();
+        // `key:` plus whatever follows the colon on the key line, and the body.
+        let entry = |after_colon: String, body: Body| EEntry {
+            key: key.into(),
+            indent,
+            leading: vec![],
+            head: self.line(format!("{}{}:{}", spaces(indent), k, after_colon)),
+            key_end: indent + k.len(),
+            body,
+            trailing: vec![],
+            node: None,
+        };
         match value {
             Value::Object(m) if !m.is_empty() => {
                 let child_indent = indent + self.step;
                 let entries = m.iter().map(|(ck, cv)| self.new_entry(ck, cv, child_indent)).collect();
-                EEntry {
-                    key: key.into(),
-                    indent,
-                    leading: vec![],
-                    head: self.line(format!("{}{}:", spaces(indent), k)),
-                    key_end,
-                    body: Body::Map(EMap { indent: child_indent, preamble: vec![], entries }),
-                    trailing: vec![],
-                    node: None,
-                }
+                entry(String::new(), Body::Map(EMap { indent: child_indent, preamble: vec![], entries }))
             }
             Value::Array(a) if !a.is_empty() => {
                 let item_indent = if self.indent_sequences { indent + self.step } else { indent };
@@ -340,16 +341,7 @@ impl EditDoc {
                 for item in a {
                     self.render_item(item, item_indent, &mut lines);
                 }
-                EEntry {
-                    key: key.into(),
-                    indent,
-                    leading: vec![],
-                    head: self.line(format!("{}{}:", spaces(indent), k)),
-                    key_end,
-                    body: Body::Lines(lines.into_iter().map(|l| self.line(l)).collect()),
-                    trailing: vec![],
-                    node: None,
-                }
+                entry(String::new(), Body::Lines(lines.into_iter().map(|l| self.line(l)).collect()))
             }
             Value::String(text) if literal_ok(text) => {
                 // Multi-line text (application YAML, scripts) reads best as a literal block.
@@ -364,27 +356,9 @@ impl EditDoc {
                 for _ in 1..(text.len() - body.len()) {
                     lines.push(String::new());
                 }
-                EEntry {
-                    key: key.into(),
-                    indent,
-                    leading: vec![],
-                    head: self.line(format!("{}{}: {}", spaces(indent), k, chomp)),
-                    key_end,
-                    body: Body::Lines(lines.into_iter().map(|l| self.line(l)).collect()),
-                    trailing: vec![],
-                    node: None,
-                }
+                entry(format!(" {chomp}"), Body::Lines(lines.into_iter().map(|l| self.line(l)).collect()))
             }
-            other => EEntry {
-                key: key.into(),
-                indent,
-                leading: vec![],
-                head: self.line(format!("{}{}: {}", spaces(indent), k, inline(other))),
-                key_end,
-                body: Body::Lines(vec![]),
-                trailing: vec![],
-                node: None,
-            },
+            other => entry(format!(" {}", inline(other)), Body::Lines(vec![])),
         }
     }
 

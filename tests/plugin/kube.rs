@@ -16,6 +16,11 @@ pub struct KubeApi {
     pub kubeconfig: PathBuf,
 }
 
+/// kubectl 1.20 from the same cache, for the code under test (`$KUBECTL`).
+pub fn kubectl() -> PathBuf {
+    kapi_bin().join("kubectl")
+}
+
 /// Where the server binaries are: `$HCU_KAPI_BIN` (exported by scripts/test.sh), else the
 /// default cache of `scripts/kube-apiserver.sh build`. Missing is a failure, not a skip.
 pub fn kapi_bin() -> PathBuf {
@@ -26,9 +31,9 @@ pub fn kapi_bin() -> PathBuf {
         cache.join("helm-camunda-upgrade/kube-apiserver-1.20.2/bin")
     });
     assert!(
-        p.join("kube-apiserver").is_file() && p.join("etcd").is_file(),
-        "no kube-apiserver/etcd in {} ($HCU_KAPI_BIN): run scripts/test.sh, or scripts/kube-apiserver.sh build \
-         (5-8 minutes once, then cached)",
+        ["kube-apiserver", "etcd", "kubectl"].iter().all(|b| p.join(b).is_file()),
+        "no kube-apiserver/etcd/kubectl in {} ($HCU_KAPI_BIN): run scripts/test.sh, or scripts/kube-apiserver.sh \
+         build (5-8 minutes once, then cached)",
         p.display()
     );
     p

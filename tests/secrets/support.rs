@@ -11,14 +11,10 @@ use helm_camunda_upgrade::secrets::base64;
 use crate::kube::{self, KubeApi};
 use crate::support::{helm_bin, our_bin, root, HelmHome, Run};
 
-/// kubectl 1.20.2 from Debian (`scripts/install-kubectl.sh`, run by scripts/test.sh): `$HCU_KUBECTL`,
-/// else `.tools/kubectl-1.20.2/kubectl`. Missing is a failure, not a skip.
+
+/// kubectl 1.20 from Debian, next to the API server (`scripts/kube-apiserver.sh build`).
 pub fn kubectl_bin() -> PathBuf {
-    let p = std::env::var_os("HCU_KUBECTL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".tools/kubectl-1.20.2/kubectl"));
-    assert!(p.is_file(), "kubectl not found at {} ($HCU_KUBECTL); run scripts/install-kubectl.sh", p.display());
-    p
+    kube::kubectl()
 }
 
 pub fn chart() -> String {
@@ -70,7 +66,7 @@ impl Cluster {
         self.home.env(&mut c);
         c.env("HELM_BIN", &self.home.helm)
             .env("HELM_NAMESPACE", &self.ns)
-            .env("HELM_CAMUNDA_UPGRADE_KUBECTL", kubectl_bin())
+            .env("KUBECTL", kubectl_bin())
             .env("NO_COLOR", "1")
             .current_dir(self.cwd.path())
             .args(args);

@@ -36,6 +36,15 @@ pub struct Set {
     pub sources: Vec<Vec<String>>,
 }
 
+/// A file a derivation asks to write beside the values (a generated Secret manifest).
+#[derive(Debug, Clone)]
+pub struct SideFile {
+    pub path: std::path::PathBuf,
+    pub text: String,
+    /// Holds secrets: written readable by the owner only.
+    pub private: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct Derivations {
     pub(crate) ops: HashMap<Vec<String>, Op>,
@@ -43,6 +52,8 @@ pub struct Derivations {
     pub sets: Vec<Set>,
     /// Report items not tied to one input key (added keys, manual steps, blockers).
     pub extra: Vec<Item>,
+    /// Files to write beside the values (only when the run is not refused).
+    pub files: Vec<SideFile>,
 }
 
 impl Derivations {
