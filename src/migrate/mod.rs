@@ -213,7 +213,8 @@ pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> R
     let migration = choose(sources, options)?;
     if options.secret_name.is_some() && migration.id != "camunda-8.7-to-8.8" {
         // The secrets table is Camunda's (src/secrets/table.rs).
-        anyhow::bail!(crate::error::Usage(format!("--secret-name applies to the camunda-8.7-to-8.8 migration only, not {}", migration.id)));
+        let why = format!("--secret-name applies to the camunda-8.7-to-8.8 migration only, not {}", migration.id);
+        anyhow::bail!(crate::error::Usage(why));
     }
     let derived = (migration.derive)(sources, options)?;
     let engine = Engine { rules: migration.rules, shapes: (migration.shapes)(), sources, derived: &derived };
