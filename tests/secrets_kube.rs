@@ -442,3 +442,21 @@ fn values_are_never_changed_nor_files_overwritten() {
     assert_eq!(c.files(), vec!["existing-secrets-values.yaml".to_string()], "nothing else written");
     std::fs::remove_file(&wrapper).unwrap();
 }
+
+#[test]
+fn nothing_to_extract_when_every_secret_is_the_users() {
+    let c = Cluster::new("so");
+    let own = [
+        "global.identity.auth.connectors.existingSecret.name=own",
+        "global.identity.auth.optimize.existingSecret.name=own",
+        "global.identity.auth.zeebe.existingSecret.name=own",
+        "identityKeycloak.auth.existingSecret=own",
+        "identityKeycloak.postgresql.auth.existingSecret=own",
+        "identity.firstUser.existingSecret=own",
+    ];
+    c.install("r", &own, &[]);
+    let run = c.run(["secrets", "extract", "--release", "r", "--apply"]).ok("extract");
+    assert!(run.stderr.contains("nothing to extract") && run.stdout.is_empty(), "{}", run.stderr);
+    assert_eq!(c.files(), Vec::<String>::new());
+    assert!(c.secret("camunda-credentials").is_none());
+}

@@ -87,6 +87,13 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
              there is nothing to extract"
         )));
     }
+    if entries.is_empty() {
+        eprintln!(
+            "helm-camunda-upgrade: secrets extract {release}: nothing to extract: every secret of the release is in a \
+             Secret of yours already (see `secrets plan --release {release}`); nothing written"
+        );
+        return Ok(Exit::Ok);
+    }
     let mut names: BTreeSet<String> = entries
         .iter()
         .filter_map(|e| match &e.source {
