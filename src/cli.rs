@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand};
         migrate  rewrite 8.7 values into 8.8 values (a filter: stdin/files in, stdout/file out)\n\
         compat   show what the 13.x chart's compatibility layer would do to 8.7 values\n\
         check    a Helm post-renderer that fails the upgrade when migration resources are missing\n\
-        upgrade  migrate a release's values and upgrade it in one checked step (dry run unless --apply)\n\n\
+        upgrade  migrate a release's values and upgrade it in one checked step (dry run unless --apply)\n\
+        secrets  carry the 8.7 secrets over to 8.8 in one Secret, without ever showing one\n\n\
         Reports go to stderr; stdout carries only values or manifests.",
     propagate_version = true
 )]
@@ -32,6 +33,8 @@ pub enum Command {
     Check(crate::check::CheckArgs),
     /// Migrate a release's values and upgrade it to 13.x in one checked step (dry run unless --apply).
     Upgrade(crate::upgrade::UpgradeArgs),
+    /// Carry the 8.7 release's secrets over to 8.8 in one Secret (values never shown).
+    Secrets(crate::secrets::SecretsArgs),
     /// Print shell completions.
     Completion(CompletionArgs),
 }

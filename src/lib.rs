@@ -12,6 +12,7 @@ pub mod kubectl;
 pub mod migrate;
 pub mod output;
 pub mod preflight;
+pub mod secrets;
 pub mod upgrade;
 pub mod values;
 pub mod yaml;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use helm_camunda_upgrade::cli::{Cli, Command};
 use helm_camunda_upgrade::exit::Exit;
-use helm_camunda_upgrade::{check, compat, completion, error, migrate, upgrade};
+use helm_camunda_upgrade::{check, compat, completion, error, migrate, secrets, upgrade};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => compat::run(args),
         Command::Check(args) => check::run(args),
         Command::Upgrade(args) => upgrade::run(args),
+        Command::Secrets(args) => secrets::run(args),
         Command::Completion(args) => {
             completion::write(args.shell, &mut std::io::stdout().lock()).map(|()| Exit::Ok).map_err(Into::into)
         }

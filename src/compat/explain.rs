@@ -14,7 +14,7 @@ use super::gotpl;
 use super::layer::{Facts, Outcome, FREEFORM, GATEWAY_SERVICE, GATEWAY_TOP};
 use super::version::{ChartVersion, HelmVersion, Mergo};
 use crate::error::Location;
-use crate::migrate::report::{is_secret_key, redact_deep};
+use crate::migrate::report::{is_secret_value, redact_deep};
 use crate::values::Sources;
 use crate::yaml::{self, scalar::render_scalar, value::get_path, Node};
 
@@ -803,7 +803,7 @@ fn show_opt<S: AsRef<str>>(path: &[S], v: Option<&Value>) -> String {
 
 /// A value for a message: secrets masked, long values cut.
 pub(super) fn show<S: AsRef<str>>(path: &[S], v: &Value) -> String {
-    if is_secret_key(&yaml::join_path(path)) && !v.is_null() && !v.is_object() && !v.is_array() {
+    if is_secret_value(&yaml::join_path(path), v) {
         return "<redacted>".into();
     }
     short(&redact_deep(v))

@@ -61,6 +61,10 @@ pub struct MigrateArgs {
     /// (default: detected from the input).
     #[arg(long, value_name = "NAME")]
     pub migration: Option<String>,
+    /// Replace plaintext secrets in the values with references to the Secret NAME (one key
+    /// each, as `secrets extract` writes it), and report each one (values never shown).
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
     /// openmetadata-deps-1.11: write stable Airflow keys (apiSecretKey, jwtSecret, webserverSecretKey, and the
     /// carried fernet key) into a Secret manifest FILE (mode 0600; keys already in FILE are reused) and name it in the values.
     #[arg(long, value_name = "FILE")]
@@ -79,6 +83,8 @@ pub struct Options {
     pub on_conflict: Option<OnConflict>,
     /// A migration id from `MIGRATIONS`; detected from the input when absent.
     pub migration: Option<String>,
+    /// Plaintext secrets become references to this Secret (`--secret-name`).
+    pub secret_name: Option<String>,
     /// OpenMetadata deps: write generated keys into this Secret manifest.
     pub generate_secrets: Option<PathBuf>,
     /// OpenMetadata: the dependencies chart's release name.
@@ -205,6 +211,11 @@ pub fn choose(sources: &Sources, options: &Options) -> Result<&'static Migration
 /// Migrate `sources`. With `per_file`, one output per input.
 pub fn migrate_values(sources: &Sources, per_file: bool, options: &Options) -> Result<Migrated> {
     let migration = choose(sources, options)?;
+    if options.secret_name.is_some() && migration.id != "camunda-8.7-to-8.8" {
+        // The secrets table is Camunda's (src/secrets/table.rs).
+        let why = format!("--secret-name applies to the camunda-8.7-to-8.8 migration only, not {}", migration.id);
+        anyhow::bail!(crate::error::Usage(why));
+    }
     let derived = (migration.derive)(sources, options)?;
     let engine = Engine { rules: migration.rules, shapes: (migration.shapes)(), sources, derived: &derived };
     engine.check_shapes()?;
@@ -284,6 +295,7 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
         migration: args.migration.clone(),
         generate_secrets: args.generate_secrets.clone(),
         deps_release: args.deps_release.clone(),
+        secret_name: args.secret_name.clone(),
     };
     let migrated = migrate_values(&sources, per_file, &options)?;
     let inputs: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
@@ -315,7 +327,9 @@ pub fn run(args: MigrateArgs) -> Result<Exit> {
     let mut stdout = std::io::stdout().lock();
     let diff_text = |o: &Output| {
         let name = o.input.map_or_else(|| inputs.join("+"), |i| sources.files[i].name.clone());
-        output::unified_diff(&o.original, &o.text, &name, color)
+        // A preview for people: secret values hidden on both sides, as `upgrade` shows it.
+        let hide = crate::upgrade::show::redact_text;
+        output::unified_diff(&hide(&o.original), &hide(&o.text), &name, color)
     };
     if args.out_dir.is_some() {
         let mut names = std::collections::HashSet::new();

@@ -97,11 +97,10 @@ impl Item {
     }
 
     pub fn values(mut self, key: &str, old: Option<&Value>, new: Option<&Value>) -> Item {
-        let secret = is_secret_key(key);
         // An empty or null value hides nothing; saying so is more useful than `<redacted>`.
-        let hide = |v: &Value| secret && !v.is_null() && v != &Value::String(String::new());
-        self.old = old.map(|v| if hide(v) { redacted() } else { redact_deep(v) });
-        self.new = new.map(|v| if hide(v) { redacted() } else { redact_deep(v) });
+        let hide = |v: &Value| is_secret_value(key, v);
+        self.old = old.map(|v| if hide(v) { redacted() } else { redact_at(key, v) });
+        self.new = new.map(|v| if hide(v) { redacted() } else { redact_at(key, v) });
         self
     }
 
@@ -117,20 +116,29 @@ impl Item {
 /// Redact secret-looking keys inside a value, and `value` of list items
 /// (env vars) whose `name` looks secret.
 pub fn redact_deep(v: &Value) -> Value {
+    redact_at("", v)
+}
+
+/// As `redact_deep`, for the value found at the dotted `path` (which decides what
+/// a key inside it means, e.g. the 12.x literal form of `existingSecret`).
+pub fn redact_at(path: &str, v: &Value) -> Value {
     match v {
         Value::Object(m) => {
-            let secret_name = m.get("name").and_then(Value::as_str).is_some_and(is_secret_key);
+            let name = m.get("name").and_then(Value::as_str);
             Value::Object(
                 m.iter()
                     .map(|(k, v)| {
-                        let hide = (is_secret_key(k) || (secret_name && k == "value")) && !v.is_object() && !v.is_array();
-                        let empty = v.is_null() || v == &Value::String(String::new());
-                        (k.clone(), if hide && !empty { redacted() } else { redact_deep(v) })
+                        let at = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                        let env = k == "value" && name.is_some_and(|n| is_secret_env(n, v));
+                        let hide = is_secret_value(&at, v) || env;
+                        (k.clone(), if hide { redacted() } else { redact_at(&at, v) })
                     })
                     .collect(),
             )
         }
-        Value::Array(a) => Value::Array(a.iter().map(redact_deep).collect()),
+        // Items of a list under a secret key (`tokens: [...]`) are secrets too.
+        Value::Array(a) => Value::Array(a.iter().map(|v| redact_at(path, v)).collect()),
+        other if !path.is_empty() && is_secret_value(path, other) => redacted(),
         other => other.clone(),
     }
 }
@@ -140,33 +148,142 @@ fn redacted() -> Value {
 }
 
 /// Keys whose values must never be shown. Names of Secrets and of keys inside
-/// them are not secret; passwords, tokens and client secrets are.
+/// them are not secret; passwords, tokens and client secrets are. `_` and `-`
+/// are ignored, so env-style names (`DB_PASSWORD`, `API_KEY`) judge alike.
 pub fn is_secret_key(path: &str) -> bool {
-    let last = path.rsplit(['.', '[']).next().unwrap_or(path).to_ascii_lowercase();
+    let raw = path.rsplit(['.', '[']).next().unwrap_or(path);
+    let last = normalise(raw);
     let whole = path.to_ascii_lowercase();
     // Values that are keys themselves, whatever their name ends with (Airflow's signing and encryption keys).
     const VALUES: [&str; 4] = ["apisecretkey", "webserversecretkey", "fernetkey", "pass"];
-    if VALUES.contains(&last.as_str()) || last.starts_with("airflow_conn_") {
+    if VALUES.contains(&last.as_str()) || raw.to_ascii_lowercase().starts_with("airflow_conn_") {
         return true;
     }
-    const NAMES: [&str; 6] = ["existingsecret", "existingsecretkey", "secretname", "passwordsecretkey", "secretkeys", "usernamekey"];
-    if NAMES.iter().any(|n| last == *n)
-        || last.ends_with("secretname")
-        || last.ends_with("key\"]")
-        || last.ends_with("secretkey")
-        || last.ends_with("passwordkey")
-        || last.ends_with("scope")
-        || last.ends_with("url")
-    {
+    if is_reference_name(raw, &last) || last.ends_with("scope") || last.ends_with("url") {
         return false;
     }
     // A license key is a secret even though its own name is just `key`.
     if last == "key" && whole.contains("license") {
         return true;
     }
-    ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey", "passphrase", "license", "fernet", "sql_alchemy_conn"]
-        .iter()
-        .any(|w| last.contains(w) || (whole.contains(w) && (last == "value" || last == "inlinesecret")))
+    let whole = whole.replace(['_', '-'], "");
+    SECRET_WORDS.iter().any(|w| last.contains(w) || (whole.contains(w) && (last == "value" || last == "inlinesecret")))
+}
+
+/// Words that make a key (or env var) name secret on their own (`_` and `-` removed).
+const SECRET_WORDS: [&str; 11] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "privatekey",
+    "passphrase",
+    "license",
+    "fernet",
+    "sqlalchemyconn",
+];
+
+/// Words that make a name *possibly* secret: its value counts as secret only when it
+/// also looks random (`looks_random`), which keeps ids, paths and names out.
+const WEAK_WORDS: [&str; 7] = ["key", "auth", "pass", "pwd", "salt", "signing", "cookie"];
+
+/// Endings of names that hold no secret although they contain a weak word.
+const PLAIN_ENDINGS: [&str; 12] =
+    ["url", "uri", "path", "file", "name", "id", "enabled", "type", "size", "class", "method", "format"];
+
+fn normalise(name: &str) -> String {
+    name.trim_end_matches(['"', ']']).trim_start_matches(['[', '"']).to_ascii_lowercase().replace(['_', '-'], "")
+}
+
+/// Keys that name a Secret or a key inside one (`existingSecret`, `passwordSecretKey`, ...);
+/// `raw` is the key as written, `last` normalised.
+fn is_reference_name(raw: &str, last: &str) -> bool {
+    const NAMES: [&str; 6] = ["existingsecret", "existingsecretkey", "secretname", "passwordsecretkey", "secretkeys", "usernamekey"];
+    NAMES.contains(&last)
+        || raw.to_ascii_lowercase().ends_with("key\"]")
+        || last.ends_with("secretname")
+        || last.ends_with("secretkey")
+        || last.ends_with("passwordkey")
+}
+
+/// Is the value at the dotted `path` a secret? By its key's name (`is_secret_key`), by
+/// the 12.x chart's meaning of the key (a string `existingSecret` of an Identity client
+/// is the client secret itself: `secrets::table`), or by shape: a random-looking string
+/// under a weakly secret name, or under a Secret-name key although no Secret can be
+/// called that. Empty values and nulls hide nothing; collections are judged inside.
+pub fn is_secret_value(path: &str, v: &Value) -> bool {
+    let text = match v {
+        Value::String(s) if !s.is_empty() => s.clone(),
+        Value::Number(n) => n.to_string(),
+        // A switch under a secret-looking name is hidden too (as it always was); it is no value by shape.
+        Value::Bool(_) => return is_secret_key(path),
+        _ => return false,
+    };
+    if is_secret_key(path) || crate::secrets::table::is_literal_key(path) {
+        return true;
+    }
+    let raw = path.rsplit(['.', '[']).next().unwrap_or(path);
+    let last = normalise(raw);
+    if is_reference_name(raw, &last) {
+        return !is_secret_name(&text) && looks_random(&text);
+    }
+    weak_name(&last) && looks_random(&text)
+}
+
+/// Is the env var `name` = `value` a secret? (By name, or a weak name with a random value.)
+pub fn is_secret_env(name: &str, v: &Value) -> bool {
+    let text = match v {
+        Value::String(s) if !s.is_empty() => s.as_str(),
+        Value::Number(_) => "",
+        _ => return false,
+    };
+    is_secret_key(name) || (weak_name(&normalise(name)) && looks_random(text))
+}
+
+fn weak_name(last: &str) -> bool {
+    WEAK_WORDS.iter().any(|w| last.contains(w)) && !PLAIN_ENDINGS.iter().any(|e| last.ends_with(e))
+}
+
+/// Could `s` name a Kubernetes Secret (a DNS-1123 subdomain)?
+pub fn is_secret_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// A string that looks generated rather than written: at least 12 characters, no spaces, not a
+/// URL or path, not a name/host/version (lowercase words and digits joined by `.` or `-`), three
+/// kinds of characters (lower, upper, digit, other) or two with a digit from 20 characters on,
+/// few repeated characters, and the kind of character changing often (as in random text, unlike
+/// words and numbers written next to each other).
+pub fn looks_random(s: &str) -> bool {
+    let n = s.chars().count();
+    if n < 12 || s.chars().any(char::is_whitespace) || s.contains("://") || s.starts_with('/') || s.starts_with("${") {
+        return false;
+    }
+    if is_secret_name(s) && s.contains(['.', '-']) {
+        return false;
+    }
+    let class = |c: char| match c {
+        'a'..='z' => 0u8,
+        'A'..='Z' => 1,
+        '0'..='9' => 2,
+        _ => 3,
+    };
+    let mut seen = [false; 4];
+    s.chars().for_each(|c| seen[class(c) as usize] = true);
+    let kinds = seen.iter().filter(|x| **x).count();
+    let distinct = s.chars().collect::<std::collections::HashSet<_>>().len();
+    let chars: Vec<u8> = s.chars().map(class).collect();
+    let changes = chars.windows(2).filter(|w| w[0] != w[1]).count();
+    (kinds >= 3 || (kinds == 2 && seen[2] && n >= 20)) && distinct * 2 >= n.min(40) && changes * 10 >= (n - 1) * 3
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -299,5 +416,42 @@ mod tests {
         assert!(!is_secret_key("airflow.externalDatabase.passwordSecretKey"));
         assert!(is_secret_key("global.license.key"));
         assert!(!is_secret_key("global.identity.auth.tokenUrl"));
+        // Env-style names judge as the words they are made of.
+        assert!(is_secret_key("API_KEY") && is_secret_key("SPRING_DATASOURCE_PASSWORD"));
+        assert!(is_secret_key("PRIVATE_KEY"));
+        assert!(!is_secret_key("OPERATE_CLIENT_SCOPE") && !is_secret_key("LOG_LEVEL"));
+    }
+
+    #[test]
+    fn secret_values_by_meaning_and_shape() {
+        use super::{is_secret_env, is_secret_name, is_secret_value, looks_random};
+        use serde_json::json;
+        // 12.x: a string existingSecret of an Identity client is the client secret itself.
+        assert!(is_secret_value("global.identity.auth.zeebe.existingSecret", &json!("camunda-credentials")));
+        assert!(!is_secret_value("global.identity.auth.zeebe.existingSecret.name", &json!("camunda-credentials")));
+        // Elsewhere it names a Secret, unless no Secret can be called that and it looks generated.
+        assert!(!is_secret_value("identityKeycloak.auth.existingSecret", &json!("camunda-credentials")));
+        assert!(is_secret_value("identityKeycloak.auth.existingSecret", &json!("x9Fk2LmQ7rT4vB8n")));
+        // Weak names: only random-looking values.
+        assert!(is_secret_value("connectors.signingKey", &json!("Zq8#rT2!mW9xLp4K")));
+        assert!(!is_secret_value("connectors.signingKey", &json!("rsa-sha256")));
+        assert!(!is_secret_value("connectors.hostKeyPath", &json!("Zq8#rT2!mW9xLp4K")));
+        assert!(is_secret_env("HMAC_KEY", &json!("Zq8#rT2!mW9xLp4K")));
+        assert!(!is_secret_env("CACHE_KEY", &json!("users-by-id")));
+        assert!(is_secret_env("DB_PASSWORD", &json!("demo")) && !is_secret_env("DB_PASSWORD", &json!("")));
+        assert!(super::redact_at("a.tokens", &json!(["t1", "t2"])) == json!(["<redacted>", "<redacted>"]));
+        // Empty values and collections hide nothing.
+        assert!(!is_secret_value("identity.firstUser.password", &json!("")));
+        assert!(!is_secret_value("identity.firstUser.password", &json!(null)));
+        assert!(is_secret_value("identity.firstUser.password", &json!(1234)));
+        let plain = ["camunda-platform-12.13.3", "https://a.example.com/x?y=Z1", "/usr/local/camunda/data"];
+        for plain in plain.into_iter().chain(["ThisIsJustCamelCase", "aaaaaaaaaaaaaaaaaaaaaaa1"]) {
+            assert!(!looks_random(plain), "{plain}");
+        }
+        for random in ["7NfVYDyNONq2xW", "Zq8#rT2!mW9xLp4K", "3f9a1c07be42d8e6a5b1c9d0"] {
+            assert!(looks_random(random), "{random}");
+        }
+        assert!(is_secret_name("camunda-credentials") && is_secret_name("a.b-c"));
+        assert!(!is_secret_name("Camunda") && !is_secret_name("a..b"));
     }
 }

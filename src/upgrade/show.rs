@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::migrate::report::{is_secret_key, redact_deep};
+use crate::migrate::report::{is_secret_env, is_secret_key, is_secret_value, redact_deep};
 use crate::preflight::{object_key, Key};
 
 /// `text` with the value of every secret-looking key replaced, line by line: `key: value`,
@@ -16,7 +16,7 @@ pub fn redact_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Indentation of a secret block scalar still being skipped, and of the last secret `name:`.
     let mut block: Option<usize> = None;
-    let mut secret_name_at: Option<usize> = None;
+    let mut env_name: Option<(usize, String)> = None;
     // The keys above this line, with their columns: is_secret_key judges the whole path.
     let mut path: Vec<(usize, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -28,6 +28,11 @@ pub fn redact_text(text: &str) -> String {
                 continue;
             }
             block = None;
+        }
+        if body.trim_start().starts_with('#') {
+            // A comment line, even one that reads like `key: value`.
+            out.push_str(line);
+            continue;
         }
         let item = body.trim_start().strip_prefix("- ");
         let content = item.unwrap_or(body.trim_start());
@@ -42,12 +47,15 @@ pub fn redact_text(text: &str) -> String {
         let full: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).chain([key]).collect();
         let full = full.join(".");
         path.push((key_col, key.to_string()));
+        let scalar = Value::String(scalar_text(value));
         if key == "name" {
-            secret_name_at = is_secret_key(value.trim_matches(['"', '\''])).then_some(key_col);
-        } else if item.is_some() || secret_name_at.is_some_and(|c| key_col < c) {
-            secret_name_at = None;
+            env_name = Some((key_col, scalar_text(value)));
+        } else if item.is_some() || env_name.as_ref().is_some_and(|(c, _)| key_col < *c) {
+            env_name = None;
         }
-        let secret = is_secret_key(&full) || (key == "value" && secret_name_at == Some(key_col));
+        let secret = is_secret_key(&full)
+            || (!value.starts_with(['|', '>', '{', '[', '&', '*']) && is_secret_value(&full, &scalar))
+            || (key == "value" && env_name.as_ref().is_some_and(|(c, n)| *c == key_col && is_secret_env(n, &scalar)));
         let at = body.len() - content.len() + content.find(':').unwrap() + 1;
         if !secret && (value.starts_with('{') || value.starts_with('[')) {
             // A flow collection on one line: hide the secrets inside it.
@@ -71,6 +79,30 @@ pub fn redact_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// The text of a one-line scalar as written after `key:`: quotes removed, a trailing comment cut.
+fn scalar_text(value: &str) -> String {
+    for q in ['"', '\''] {
+        if let Some(rest) = value.strip_prefix(q) {
+            let mut out = String::new();
+            let mut chars = rest.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if q == '"' => out.extend(chars.next()),
+                    c if c == q && q == '\'' && chars.peek() == Some(&'\'') => {
+                        chars.next();
+                        out.push('\'');
+                    }
+                    c if c == q => return out,
+                    c => out.push(c),
+                }
+            }
+            return out;
+        }
+    }
+    let cut = value.find(" #").map_or(value, |i| &value[..i]);
+    cut.trim().to_string()
 }
 
 /// The objects an upgrade adds, removes and changes, previous manifest against rendered.
@@ -132,12 +164,16 @@ mod tests {
 
     #[test]
     fn secret_values_are_hidden_and_everything_else_kept() {
-        let text = "global:
+        let text = "# a comment: secret words in it stay
+global:
   identity:
     auth:
       operate:
         existingSecret: operate-secret
         clientSecret: s3cr3t  # comment
+      zeebe:
+        existingSecret:
+          name: zeebe-credentials
   elasticsearch:
     password: |
       ABC
@@ -153,12 +189,17 @@ connectors:
   password:
   token: \"quoted\"
 ";
-        let want = "global:
+        // A 12.x client's string `existingSecret` is the client secret itself; `{name: ...}` names a Secret.
+        let want = "# a comment: secret words in it stay
+global:
   identity:
     auth:
       operate:
-        existingSecret: operate-secret
+        existingSecret: <redacted>
         clientSecret: <redacted>
+      zeebe:
+        existingSecret:
+          name: zeebe-credentials
   elasticsearch:
     password: <redacted>
       <redacted>
@@ -175,6 +216,15 @@ connectors:
   token: <redacted>
 ";
         assert_eq!(redact_text(text), want);
+    }
+
+    #[test]
+    fn scalars_are_read_without_quotes_and_comments() {
+        assert_eq!(scalar_text("\"a\\\"b\" # c"), "a\"b");
+        assert_eq!(scalar_text("'it''s' # c"), "it's");
+        assert_eq!(scalar_text("plain#not-a-comment  # comment"), "plain#not-a-comment");
+        let text = "env:\n  - name: SIGNING_KEY\n    value: \"Zq8#rT2!mW9xLp4K\"   # random: hidden\n";
+        assert_eq!(redact_text(text), "env:\n  - name: SIGNING_KEY\n    value: <redacted>\n");
     }
 
     #[test]

@@ -38,14 +38,28 @@ pub(crate) static COMPONENTS: &[Component] = &[
     c("Elasticsearch subchart", "elasticsearch.enabled", "elasticsearch.enabled", true, true),
 ];
 
+/// 12.x switches that are not components of their own, with their 12.x defaults
+/// (`secrets` asks `ran_in_87` about them; other derivations write their 13.x values).
+pub(crate) static SWITCHES_12: &[(&str, bool)] = &[
+    ("global.identity.auth.enabled", true),
+    // Unset in 12.x values: the PostgreSQL subchart's own default applies.
+    ("identityKeycloak.postgresql.enabled", true),
+];
+
+/// Did the component (or switch) run in 8.7: the user's value over the 12.x default?
+pub(crate) fn ran_in_87(values: &Value, key_12: &str) -> bool {
+    let default = COMPONENTS.iter().find(|c| c.key_12 == key_12).map(|c| c.default_12);
+    let default = default.or_else(|| SWITCHES_12.iter().find(|(k, _)| *k == key_12).map(|(_, d)| *d));
+    match crate::yaml::value::get_path(values, &key_12.split('.').collect::<Vec<_>>()) {
+        Some(v) if !v.is_null() => truthy(Some(v)),
+        _ => default.unwrap_or(false),
+    }
+}
+
 impl Ctx<'_> {
     /// Did the component run in 8.7 (the user's value over the 12.x default)?
     pub fn ran(&self, key_12: &str) -> bool {
-        let comp = COMPONENTS.iter().find(|c| c.key_12 == key_12);
-        match self.get(key_12) {
-            Some(v) if !v.is_null() => truthy(Some(v)),
-            _ => comp.is_some_and(|c| c.default_12),
-        }
+        ran_in_87(self.merged, key_12)
     }
 
     /// Values that already follow the 13.x structure (a second run, or 8.8 values)

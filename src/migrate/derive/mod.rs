@@ -10,6 +10,9 @@ mod blockers;
 mod components;
 mod consolidate;
 mod flags;
+mod secrets;
+
+pub(crate) use components::ran_in_87;
 
 use std::collections::HashMap;
 
@@ -154,6 +157,8 @@ pub fn derive(sources: &Sources, options: &Options) -> Result<Derivations> {
     consolidate::derive(&ctx, &mut d)?;
     auth::derive(&ctx, &mut d);
     components::derive(&ctx, &mut d);
+    // Last: it rewrites what the others decided for plaintext secrets.
+    secrets::derive(&ctx, &mut d)?;
     Ok(d)
 }
 
