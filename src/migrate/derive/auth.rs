@@ -60,7 +60,18 @@ fn clients(ctx: &Ctx, d: &mut Derivations, old: &str, new: &str) {
             d.consume(&from, item);
             continue;
         };
-        let to = format!("{new}.{to_key}");
+        let literal = matches!((key.as_str(), value), ("existingSecret", Value::String(s)) if !s.is_empty());
+        let literal_beside = key == "existingSecretKey" && matches!(block.get("existingSecret"), Some(Value::String(s)) if !s.is_empty());
+        if literal_beside {
+            let item = Item::new(ItemKind::Dropped, Some(dotted(&from)), None, ctx.loc(&from))
+                .values(&dotted(&from), Some(value), None)
+                .reason("it only named the key of the Secret the 12.x chart generated from the literal existingSecret");
+            d.consume(&from, item);
+            continue;
+        }
+        // In 12.x a string existingSecret is the client secret itself (only {name: ...} names
+        // a Secret); 8.8 calls that secret.inlineSecret.
+        let to = if literal { format!("{new}.secret.inlineSecret") } else { format!("{new}.{to_key}") };
         // 12.x sometimes wrote existingSecret as {name: ...}; 8.8 takes the name.
         let mut written = match (key.as_str(), value) {
             ("existingSecret", Value::Object(m)) => m.get("name").cloned().unwrap_or(Value::Null),
@@ -79,7 +90,13 @@ fn clients(ctx: &Ctx, d: &mut Derivations, old: &str, new: &str) {
         let kind = if &written == value { ItemKind::Moved } else { ItemKind::Changed };
         let mut item = Item::new(kind, Some(dotted(&from)), Some(to_key_path.clone()), ctx.loc(&from))
             .reason("the 12.x client settings are the 8.8 OIDC settings of the same component");
-        if kind == ItemKind::Changed {
+        if literal {
+            item = item.reason("12.x took this string as the client secret itself, not as a Secret name: carried as secret.inlineSecret");
+            d.manual(Item::new(ItemKind::Manual, Some(dotted(&from)), Some(to_key_path.clone()), ctx.loc(&from)).reason(
+                "a plaintext client secret is now in the values: move it into a Kubernetes Secret and reference it with secret.existingSecret/existingSecretKey \
+                 (`migrate --secret-name NAME` does this, `secrets extract` creates the Secret)",
+            ));
+        } else if kind == ItemKind::Changed {
             item = item.values(&dotted(&from), Some(value), Some(&written));
         }
         if let ("existingSecret", Value::Object(_)) = (key.as_str(), value) {

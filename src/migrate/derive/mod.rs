@@ -62,6 +62,14 @@ impl Derivations {
         self.ops.keys().any(|k| k.len() > path.len() && k.starts_with(path))
     }
 
+    /// A later derivation takes over an input key: forget the values and the
+    /// manual steps earlier derivations made from that key alone.
+    pub(crate) fn take_over(&mut self, path: &[String]) {
+        self.sets.retain(|s| s.sources != [path.to_vec()]);
+        let dotted_path = dotted(path);
+        self.extra.retain(|i| !(i.kind == ItemKind::Manual && i.from.as_deref() == Some(dotted_path.as_str())));
+    }
+
     /// Take the key out; `item` reports it.
     pub(crate) fn consume(&mut self, path: &[String], item: Item) {
         self.ops.insert(path.to_vec(), Op::Consumed);

@@ -40,6 +40,7 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
                 let (from, to) = (Some(dotted(&l.path)), Some(name_key.clone()));
                 let item = Item::new(ItemKind::Changed, from, to, l.location.clone()).reason(why);
                 // Moved (its place and comments kept on the way), then its value replaced by the name.
+                d.take_over(&l.path);
                 d.move_to(&l.path, &ctx.path(name_key));
                 d.items.insert(l.path.clone(), item);
                 old_key_of_client(ctx, d, l, secret);
