@@ -214,7 +214,7 @@ start() {
     --client-ca-file="$c/ca.crt" --token-auth-file="$c/tokens.csv" --authorization-mode=RBAC \
     --service-account-key-file="$c/sa.pub" --service-account-signing-key-file="$c/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc \
-    --service-cluster-ip-range=10.0.0.0/24 --endpoint-reconciler-type=none \
+    --service-cluster-ip-range=10.0.0.0/16 --endpoint-reconciler-type=none \
     --enable-priority-and-fairness=false --profiling=false \
     >"$DIR/log/kube-apiserver.log" 2>&1 </dev/null &
   echo $! > "$DIR/apiserver.pid"

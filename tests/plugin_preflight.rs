@@ -117,23 +117,23 @@ fn persistent_volume_claim() {
 fn service() {
     run_cases(&[
         ("port", "svc.enabled=true", "svc.port=81", &[]),
-        ("the same explicit clusterIP", "svc.enabled=true,svc.clusterIP=10.0.0.201", "svc.port=81", &[]),
+        ("the same explicit clusterIP", "svc.enabled=true,svc.clusterIP=10.0.200.201", "svc.port=81", &[]),
         (
             "explicit clusterIP after an allocated one",
             "svc.enabled=true",
-            "svc.clusterIP=10.0.0.202",
+            "svc.clusterIP=10.0.200.202",
             &["spec.clusterIP"],
         ),
         (
             "another clusterIP",
-            "svc.enabled=true,svc.clusterIP=10.0.0.203",
-            "svc.clusterIP=10.0.0.204",
+            "svc.enabled=true,svc.clusterIP=10.0.200.203",
+            "svc.clusterIP=10.0.200.204",
             &["spec.clusterIP"],
         ),
         (
             "headless to an address",
             "svc.enabled=true,svc.clusterIP=None",
-            "svc.clusterIP=10.0.0.205",
+            "svc.clusterIP=10.0.200.205",
             &["spec.clusterIP"],
         ),
         ("an address to headless", "svc.enabled=true", "svc.clusterIP=None", &["spec.clusterIP"]),
