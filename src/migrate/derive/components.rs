@@ -51,8 +51,9 @@ pub(crate) fn ran_in_87(values: &Value, key_12: &str) -> bool {
     let default = COMPONENTS.iter().find(|c| c.key_12 == key_12).map(|c| c.default_12);
     let default = default.or_else(|| SWITCHES_12.iter().find(|(k, _)| *k == key_12).map(|(_, d)| *d));
     match crate::yaml::value::get_path(values, &key_12.split('.').collect::<Vec<_>>()) {
-        Some(v) if !v.is_null() => truthy(Some(v)),
-        _ => default.unwrap_or(false),
+        // A user `null` deletes the chart's default (Helm's coalescing): the template sees it off.
+        Some(v) => truthy(Some(v)),
+        None => default.unwrap_or(false),
     }
 }
 
@@ -95,7 +96,7 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) {
 fn keep_running(ctx: &Ctx, d: &mut Derivations) {
     for comp in COMPONENTS.iter().filter(|c| c.default_12 != c.default_13) {
         let ran = ctx.ran(comp.key_12);
-        let written = ctx.get(comp.key_12).is_some_and(|v| !v.is_null());
+        let written = ctx.get(comp.key_12).is_some();
         if ran != comp.default_13 && !written {
             d.add(
                 ctx,
