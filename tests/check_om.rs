@@ -80,8 +80,7 @@ fn helm_stops_the_in_place_upgrade() {
         let err = stderr(&o);
         for want in [
             "FAILED selector-changes: Deployment om-deps-scheduler changes spec.selector",
-            "FAILED pvc-changes: PersistentVolumeClaim om-deps-dags changes accessModes \
-             [\"ReadWriteMany\"] -> [\"ReadWriteOnce\"]",
+            "FAILED pvc-changes: PersistentVolumeClaim om-deps-dags changes spec.accessModes[0] ReadWriteMany -> ReadWriteOnce",
             // Helm 3 hands no hooks to a post-renderer: the chart's fernet Secret is not in the stream.
             "FAILED fernet-key-secret: Secret om-deps-fernet-key is not among the release's resources",
             "`helm uninstall om-deps`",

@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::preflight;
+
 use super::checks::{Check, Context, Finding, Previous, Profile, Resource, Verdict};
 use super::stream::{Object, Stream};
 
@@ -356,25 +358,26 @@ fn access_modes(v: &Value) -> Vec<String> {
     m
 }
 
-/// "1Gi" -> bytes (Kubernetes quantity suffixes); None when not understood.
-fn quantity(q: &str) -> Option<f64> {
-    let q = q.trim();
-    let split = q.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(q.len());
-    let (num, unit) = q.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let k = match unit {
-        "" => 1.0,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        _ => return None,
-    };
-    Some(n * k)
+/// What the API server would refuse, judged once by the preflight (crate::preflight), for the
+/// rendered objects `of` picks; each with the object it is about.
+fn refused<'s, 'a>(
+    stream: &'s Stream<'a>,
+    ctx: &Context,
+    prev: &Previous,
+    of: impl Fn(&Object) -> bool,
+) -> Vec<(&'s Object<'a>, Vec<preflight::Finding>)> {
+    let ns = ctx.namespace.as_deref().unwrap_or("default");
+    let old: Vec<Value> = prev.objects.iter().map(|o| o.body.clone()).collect();
+    let mine: Vec<&Object> = stream.objects().filter(|o| of(o) && o.body.is_some()).collect();
+    let new: Vec<Value> = mine.iter().filter_map(|o| o.body.clone()).collect();
+    let found = preflight::immutable_changes(&old, &new, ns);
+    mine.into_iter()
+        .map(|o| (o, found.iter().filter(|f| f.kind == o.kind() && f.name == o.name()).cloned().collect()))
+        .collect()
+}
+
+fn changes_text(found: &[preflight::Finding]) -> String {
+    found.iter().map(|f| format!("{} {} -> {}", f.field, f.old, f.new)).collect::<Vec<_>>().join(", ")
 }
 
 fn pvc_changes(stream: &Stream, ctx: &Context) -> Verdict {
@@ -382,57 +385,31 @@ fn pvc_changes(stream: &Stream, ctx: &Context) -> Verdict {
         Ok(p) => p,
         Err(v) => return v,
     };
-    let release = deps_release(stream, ctx);
-    let way_out = way_out(release.as_deref());
+    let way_out = way_out(deps_release(stream, ctx).as_deref());
     let mut v = Verdict::default();
-    for o in stream.objects().filter(|o| is_pvc(o)) {
+    for (o, found) in refused(stream, ctx, prev, is_pvc) {
         let Some(old) = prev.find("PersistentVolumeClaim", o.name()) else { continue };
         v.found.push(Resource::of(stream, o));
-        let (Some(new_spec), Some(old_spec)) = (o.get(&["spec"]), old.body.get("spec")) else { continue };
-        let mut changes = Vec::new();
-        let (a, b) = (access_modes(old_spec), access_modes(new_spec));
-        if a != b {
-            changes.push(format!("accessModes {a:?} -> {b:?}"));
-        }
-        for key in ["storageClassName", "volumeName"] {
-            let (x, y) = (old_spec.get(key).and_then(Value::as_str), new_spec.get(key).and_then(Value::as_str));
-            if let (Some(x), Some(y)) = (x, y) {
-                if x != y {
-                    changes.push(format!("{key} {x} -> {y}"));
-                }
-            }
-        }
-        let size = |s: &Value| {
-            s.get("resources")
-                .and_then(|r| r.get("requests"))
-                .and_then(|r| r.get("storage"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        if let (Some(x), Some(y)) = (size(old_spec), size(new_spec)) {
-            if quantity(&y).zip(quantity(&x)).is_some_and(|(y, x)| y < x) {
-                changes.push(format!("storage {x} -> {y} (a claim cannot shrink)"));
-            }
-        }
-        if changes.is_empty() {
+        if found.is_empty() {
             continue;
         }
-        let dags = o.name().ends_with("-dags") && changes.iter().any(|c| c.starts_with("accessModes"));
+        let old_modes = old.body.get("spec").map(access_modes).unwrap_or_default();
+        let dags = o.name().ends_with("-dags") && found.iter().any(|f| f.field.starts_with("spec.accessModes"));
         let fix = if dags {
             format!(
                 "keep the claim's access mode: `airflow.dags.persistence.accessMode: {}` (`{MIGRATE_DEPS}` writes it), \
                  or follow {way_out}",
-                a.first().map_or("ReadWriteMany", String::as_str)
+                old_modes.first().map_or("ReadWriteMany", String::as_str)
             )
         } else {
             format!("keep the claim's spec as it is in the release, or follow {way_out}")
         };
         v.findings.push(Finding {
             message: format!(
-                "PersistentVolumeClaim {} changes {}: Kubernetes refuses it (`spec is immutable after creation except \
-                 resources.requests` for bound claims), so the upgrade fails",
+                "PersistentVolumeClaim {} changes {}: Kubernetes refuses it ({}), so the upgrade fails",
                 o.name(),
-                changes.join(", ")
+                changes_text(&found),
+                found[0].reason
             ),
             resource: Some(Resource::of(stream, o)),
             expected: Some(format!("the spec of {} (document {}, line {})", prev.file, old.document, old.line)),
@@ -449,24 +426,20 @@ fn selector_changes(stream: &Stream, ctx: &Context) -> Verdict {
     };
     let way_out = way_out(deps_release(stream, ctx).as_deref());
     let mut v = Verdict::default();
-    for o in stream.objects().filter(|o| has_selector(o)) {
+    for (o, found) in refused(stream, ctx, prev, has_selector) {
         let Some(old) = prev.find(o.kind(), o.name()) else { continue };
         v.found.push(Resource::of(stream, o));
-        let (new_sel, old_sel) = (o.get(&["spec", "selector"]), old.body.get("spec").and_then(|s| s.get("selector")));
-        if new_sel == old_sel {
+        let found: Vec<preflight::Finding> = found.into_iter().filter(|f| f.field.starts_with("spec.selector")).collect();
+        if found.is_empty() {
             continue;
         }
-        let show = |s: Option<&Value>| {
-            s.and_then(|s| s.get("matchLabels")).or(s).map_or("(none)".to_string(), |s| s.to_string())
-        };
         let scheduler = o.name().ends_with("-scheduler") && is_airflow(o);
         v.findings.push(Finding {
             message: format!(
-                "{} {} changes spec.selector from {} to {}: the field is immutable, so the upgrade fails",
+                "{} {} changes {}: the selector is immutable, so the upgrade fails",
                 o.kind(),
                 o.name(),
-                show(old_sel),
-                show(new_sel)
+                changes_text(&found)
             ),
             resource: Some(Resource::of(stream, o)),
             expected: Some(format!("the selector of {} (document {}, line {})", prev.file, old.document, old.line)),
