@@ -167,3 +167,13 @@ fn list_rules_prints_the_table_the_readme_shows() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains(&table), "README.md's key table is out of date: paste the output of `helm-camunda-upgrade migrate --list-rules`");
 }
+
+#[test]
+fn plaintext_secrets_are_pointed_at_without_their_values() {
+    let y = "identityKeycloak:\n  auth:\n    adminPassword: Canary-9f8e7d\nzeebe:\n  env:\n    - name: DB_PASSWORD\n      value: Canary-1a2b3c\n";
+    let out = bin().args(["migrate"]).write_stdin(y).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("identityKeycloak.auth.adminPassword — a plaintext secret stays in the values: `--secret-name NAME`"), "{err}");
+    assert!(err.contains("zeebe.env"), "{err}");
+    assert!(!err.contains("Canary-"), "a secret value reached the report:\n{err}");
+}

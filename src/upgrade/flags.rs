@@ -22,6 +22,8 @@ enum Role {
     ValuesOut,
     /// Ours: `migrate --on-conflict`.
     OnConflict,
+    /// Ours: `migrate --secret-name`.
+    SecretName,
     Help,
     /// Refused, with the reason.
     Refuse(&'static str),
@@ -50,6 +52,7 @@ const FLAGS: &[(&[&str], Role)] = &[
     (&["--apply"], Role::Apply),
     (&["--values-out"], Role::ValuesOut),
     (&["--on-conflict"], Role::OnConflict),
+    (&["--secret-name"], Role::SecretName),
     (&["-h", "--help"], Role::Help),
     (&["--force"], Role::Refuse(FORCE)),
     (&["--reuse-values", "--reset-then-reuse-values"], Role::Refuse(REUSE)),
@@ -104,6 +107,7 @@ fn takes_value(role: Role) -> bool {
             | Role::Output
             | Role::ValuesOut
             | Role::OnConflict
+            | Role::SecretName
             | Role::PassValue
             | Role::Refuse(POST_RENDERER)
     )
@@ -123,6 +127,7 @@ pub struct Flags {
     pub output: Option<String>,
     pub values_out: Option<String>,
     pub on_conflict: Option<OnConflict>,
+    pub secret_name: Option<String>,
     pub help: bool,
     /// Everything else, for `helm upgrade`, in order.
     pub pass: Vec<String>,
@@ -210,6 +215,7 @@ pub fn parse(args: &[String]) -> Result<Flags, FlagError> {
                     _ => return Err(FlagError::BadValue { flag: name, value: v, expected: "first or last" }),
                 });
             }
+            Role::SecretName => out.secret_name = value,
             Role::Help => out.help = true,
             Role::Refuse(reason) => {
                 if bool_value(value.as_deref()) || takes_value(role) {
@@ -311,8 +317,10 @@ mod tests {
         assert!(p(&["--dry-run"]).unwrap().dry_run);
         assert!(p(&["--dry-run=server"]).unwrap().dry_run);
         assert!(!p(&["--dry-run=none"]).unwrap().dry_run);
-        let f = p(&["--apply", "-o", "json", "--values-out", "v.yaml", "--on-conflict=last"]).unwrap();
+        let f = p(&["--apply", "-o", "json", "--values-out", "v.yaml", "--on-conflict=last", "--secret-name", "creds"]).unwrap();
         assert_eq!(f.on_conflict, Some(OnConflict::Last));
+        assert_eq!(f.secret_name.as_deref(), Some("creds"));
+        assert!(!f.pass.iter().any(|a| a == "creds" || a == "--secret-name"), "ours, not Helm's: {:?}", f.pass);
         assert!(matches!(p(&["--on-conflict", "middle"]), Err(FlagError::BadValue { .. })));
         assert!(f.apply && !f.dry_run);
         assert_eq!((f.output.as_deref(), f.values_out.as_deref()), (Some("json"), Some("v.yaml")));

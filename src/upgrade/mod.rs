@@ -60,6 +60,10 @@ pub struct UpgradeArgs {
     /// keep the first or the last one (as `migrate --on-conflict`).
     #[arg(long, value_enum, value_name = "first|last")]
     pub on_conflict: Option<OnConflict>,
+    /// Replace plaintext secrets in the migrated values with references to the Secret NAME
+    /// (as `migrate --secret-name`; `secrets extract` creates that Secret).
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
     /// The release to upgrade.
     pub release: String,
     /// The 13.x chart, as `helm upgrade` takes it (repo/name, path, URL, oci://).
@@ -132,7 +136,8 @@ pub fn run(args: UpgradeArgs) -> Result<Exit> {
     };
     let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
     let on_conflict = args.on_conflict.or(flags.on_conflict);
-    let migrated = migrate_values(&sources, false, &Options { on_conflict, ..Options::default() })?;
+    let secret_name = args.secret_name.clone().or(flags.secret_name.clone());
+    let migrated = migrate_values(&sources, false, &Options { on_conflict, secret_name, ..Options::default() })?;
     let title = format!(
         "helm-camunda-upgrade: upgrade {}: migrate {} ({})",
         args.release,

@@ -15,7 +15,10 @@ use crate::secrets::scan::{inventory, Literal, Status, Target};
 use crate::secrets::table::Origin;
 
 pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
-    let Some(secret) = ctx.options.secret_name.as_deref() else { return Ok(()) };
+    let Some(secret) = ctx.options.secret_name.as_deref() else {
+        mention_literals(ctx, d);
+        return Ok(());
+    };
     crate::secrets::check_secret_name(secret)?;
     let inv = inventory(ctx.sources, None);
     let mut keys: Vec<String> = Vec::new();
@@ -84,6 +87,25 @@ pub(crate) fn derive(ctx: &Ctx, d: &mut Derivations) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Without `--secret-name` plaintext secrets stay where they are; say where they are (never
+/// what), once each, unless another derivation already asks for a manual step about them.
+fn mention_literals(ctx: &Ctx, d: &mut Derivations) {
+    if !ctx.is_87() {
+        return;
+    }
+    let inv = inventory(ctx.sources, None);
+    for l in inv.literals.iter().filter(|l| matches!(l.target, Target::Keys { .. } | Target::Env { .. })) {
+        let from = dotted(&l.path);
+        if d.extra.iter().any(|i| i.from.as_deref() == Some(from.as_str())) {
+            continue;
+        }
+        d.extra.push(Item::new(ItemKind::Note, Some(from), None, l.location.clone()).reason(
+            "a plaintext secret stays in the values: `--secret-name NAME` turns it into a reference to the Secret NAME \
+             (`secrets extract` creates that Secret with the values 8.7 uses)",
+        ));
+    }
 }
 
 /// Write `value` at the dotted `key` (made from the input key `from`) and report it as added.
