@@ -5,10 +5,8 @@
 # Usage: scripts/bench-compat.sh [runs]   (default 30; prints medians in ms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-30}
-cargo build --release --quiet
-bin=target/release/helm-camunda-upgrade
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+. scripts/bench-lib.sh
+bench_setup "${1:-30}"
 python3 - "$work/values.yaml" <<'PY'
 import sys
 out = ["# Generated 8.7 values for the compat benchmark."]
@@ -30,7 +28,6 @@ for c in range(100):
     out += [f"    key{i}: value {i}" for i in range(20)]
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 PY
-. scripts/bench-lib.sh
 baselines "$work/values.yaml"
 printf '%-44s %8s ms\n' "helm-camunda-upgrade compat" "$(median "$bin" compat "$work/values.yaml")"
 in=$work/values.yaml

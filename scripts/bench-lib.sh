@@ -1,5 +1,13 @@
-# Shared by the values benchmarks (sourced): timing and the cat/yq baselines.
-# Needs $runs set by the caller.
+# Shared by the values benchmarks (sourced from the repository root): set-up, timing and
+# the cat/yq baselines.
+
+# bench_setup [runs]: release build in $bin, a scratch folder $work (removed on exit), $runs.
+bench_setup() {
+  runs=${1:-30}
+  cargo build --release --quiet
+  bin=target/release/helm-camunda-upgrade
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+}
 
 # median COMMAND...: median wall time in ms over $runs runs (output discarded).
 median() {

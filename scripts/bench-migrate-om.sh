@@ -5,10 +5,8 @@
 # Usage: scripts/bench-migrate-om.sh [runs]   (default 30; prints medians in ms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-30}
-cargo build --release --quiet
-bin=target/release/helm-camunda-upgrade
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+. scripts/bench-lib.sh
+bench_setup "${1:-30}"
 python3 - "$work/values.yaml" <<'PY'
 import sys
 out = ["# Generated openmetadata-dependencies 1.11.2 values for the migrate benchmark.", "airflow:", "  enabled: true",
@@ -23,7 +21,6 @@ for c in range(40):
     out += [f"benchExtra{c}:", "  # left alone by the migration", "  settings:"] + [f"    key{i}: value {i}" for i in range(20)]
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 PY
-. scripts/bench-lib.sh
 baselines "$work/values.yaml"
 printf '%-44s %8s ms\n' "migrate --migration openmetadata-deps-1.11" \
   "$(median "$bin" migrate -q --migration openmetadata-deps-1.11 "$work/values.yaml")"

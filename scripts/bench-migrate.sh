@@ -4,10 +4,8 @@
 # Usage: scripts/bench-migrate.sh [runs]   (default 30; prints medians in ms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-30}
-cargo build --release --quiet
-bin=target/release/helm-camunda-upgrade
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+. scripts/bench-lib.sh
+bench_setup "${1:-30}"
 python3 - "$work/values.yaml" <<'PY'
 import sys
 out = ["# Generated 8.7 values for the migrate benchmark."]
@@ -25,7 +23,6 @@ for c in range(130):
 text = "\n".join(out) + "\n"
 open(sys.argv[1], "w").write(text)
 PY
-. scripts/bench-lib.sh
 baselines "$work/values.yaml"
 printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate" "$(median "$bin" migrate -q "$work/values.yaml")"
 printf '%-44s %8s ms\n' "helm-camunda-upgrade migrate --diff" "$(median "$bin" migrate -q --diff "$work/values.yaml")"

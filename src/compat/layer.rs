@@ -15,7 +15,7 @@ use super::version::{ChartVersion, HelmVersion};
 use super::{Failure, FailureSource};
 
 /// The old components Block B checks, in the chart's order.
-pub const COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
+pub use crate::migrate::rules::OLD_COMPONENTS as COMPONENTS;
 
 /// Free-form keys the layer refuses for an enabled component, in the chart's order.
 pub const FREEFORM: [&str; 8] = [

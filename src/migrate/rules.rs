@@ -150,6 +150,10 @@ pub static CAMUNDA: &[Rule] = &[
     r("orchestration.importer.enabled", Special(Special::Derived("dropped")), "has no effect in any released 13.x chart; the importer starts with orchestration.migration.data.enabled"),
 ];
 
+/// The four 8.7 components that became the orchestration cluster, in the order the 13.x chart
+/// checks them (and the order their lists are joined in).
+pub const OLD_COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
+
 /// The shapes the rules rely on; anything else is bad input, reported with its position.
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {

@@ -145,7 +145,7 @@ pub enum FlagError {
 }
 
 /// 8.7 top-level keys that 8.8 renames: given with `--set`, they skip the migration.
-const OLD_KEYS: &[&str] = &["zeebe", "zeebeGateway", "operate", "tasklist"];
+use crate::migrate::rules::OLD_COMPONENTS as OLD_KEYS;
 
 impl Flags {
     /// The keys the passed-on `--set*` flags set, where they are 8.7 keys 8.8 no longer reads.

@@ -17,7 +17,7 @@ use crate::migrate::OnConflict;
 use crate::values::Source;
 
 /// Components whose keys are consolidated, in joining order.
-pub(crate) const COMPONENTS: [&str; 4] = ["zeebe", "zeebeGateway", "operate", "tasklist"];
+use crate::migrate::rules::OLD_COMPONENTS as COMPONENTS;
 
 #[derive(Clone, Copy)]
 enum Shape {
